@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# build.sh — builds LlamaJump from a fresh clone and runs its tests.
+#
+#   ./build.sh          set-up + native backend + .NET solution; leaves ./llamajump runnable
+#   ./build.sh test     the above, then every test tier (pure, native, end-to-end); ends with "N passed, N failed"
+#   ./build.sh native   only the patched llama.cpp shared libraries
+#   ./build.sh clean    removes build outputs (build/, bin/, obj/)
+#
+# The native step fetches llama.cpp release b10361 from the npm registry (node-llama-cpp@3.20.0 carries it as a
+# git bundle), verifies the tarball's integrity hash, applies native/patches/NNNN-*.patch in order and builds only
+# libllama + libggml with cmake. First build: about 10 minutes on 2 cores. The result is cached under
+# build/native/, keyed on source hash + patch hashes + flags, so a second run takes seconds.
+#
+# Environment:
+#   GGML_CUDA=1          build the CUDA backend of ggml (needs nvcc, the CUDA toolkit)
+#   LLAMA_CPP_SRC=<dir>  use a local llama.cpp tree (same release as the patches) instead of the pinned download
+#   LLAMAJUMP_TORCH=cuda reference libtorch CUDA 12.8 instead of the CPU libtorch (TorchSharp's CUDA switch)
+#   CONFIGURATION=Debug  .NET configuration (default Release)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+NODE_LLAMA_CPP_VERSION="3.20.0"
+NODE_LLAMA_CPP_INTEGRITY="sha512-KnET3ttADYLCobjMnMTLkWkLt87rPRDhNzTZgGOCt8m8yTmdQW2sfLNmulGBA9laFvcyRIMOsgQST8lunPmMgw=="
+LLAMA_CPP_TAG="b10361"
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+GGML_CUDA="${GGML_CUDA:-0}"
+LLAMAJUMP_TORCH="${LLAMAJUMP_TORCH:-cpu}"
+NATIVE_DIR="$ROOT/build/native"
+NATIVE_LIB_DIR="$NATIVE_DIR/lib"
+JOBS="$(nproc 2>/dev/null || echo 2)"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+fail() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+ensure_tools() {
+  local missing=()
+  command -v cmake >/dev/null || missing+=(cmake)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v git >/dev/null || missing+=(git)
+  command -v npm >/dev/null || missing+=(npm)
+  command -v tmux >/dev/null || missing+=(tmux)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v rsync >/dev/null || missing+=(rsync)
+  if ((${#missing[@]})); then
+    step "installing missing tools: ${missing[*]}"
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+      fail "missing tools: ${missing[*]} (install them with your package manager)"
+    fi
+  fi
+  command -v dotnet >/dev/null || fail "the .NET SDK 10 is required (dotnet not found on PATH)"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Source: prints "<source key>" and leaves a pristine tree at $NATIVE_DIR/llama.cpp.src-<kind>
+fetch_pinned_source() {
+  local downloads="$ROOT/build/downloads" tgz
+  tgz="$downloads/node-llama-cpp-$NODE_LLAMA_CPP_VERSION.tgz"
+  mkdir -p "$downloads"
+  if [[ ! -f "$tgz" ]]; then
+    step "fetching llama.cpp $LLAMA_CPP_TAG (npm node-llama-cpp@$NODE_LLAMA_CPP_VERSION, 35 MB)"
+    (cd "$downloads" && npm pack --silent "node-llama-cpp@$NODE_LLAMA_CPP_VERSION" >/dev/null) \
+      || fail "npm pack node-llama-cpp@$NODE_LLAMA_CPP_VERSION failed (is the npm registry reachable?)"
+  fi
+  local actual
+  actual="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+  if [[ "$actual" != "$NODE_LLAMA_CPP_INTEGRITY" ]]; then
+    rm -f "$tgz"
+    fail "integrity check failed for node-llama-cpp-$NODE_LLAMA_CPP_VERSION.tgz (got $actual); removed it, run again"
+  fi
+  local pristine="$NATIVE_DIR/pristine-$LLAMA_CPP_TAG"
+  if [[ ! -f "$pristine/.complete" ]]; then
+    step "unpacking the llama.cpp $LLAMA_CPP_TAG git bundle"
+    rm -rf "$pristine" "$NATIVE_DIR/unpack"
+    mkdir -p "$NATIVE_DIR/unpack"
+    tar -xzf "$tgz" -C "$NATIVE_DIR/unpack" package/llama/gitRelease.bundle package/llama/llama.cpp.info.json
+    grep -q "\"$LLAMA_CPP_TAG\"" "$NATIVE_DIR/unpack/package/llama/llama.cpp.info.json" \
+      || fail "the tarball does not carry llama.cpp $LLAMA_CPP_TAG"
+    git clone -q "$NATIVE_DIR/unpack/package/llama/gitRelease.bundle" "$pristine" 2>/dev/null \
+      || fail "could not unpack the llama.cpp git bundle"
+    rm -rf "$NATIVE_DIR/unpack"
+    touch "$pristine/.complete"
+  fi
+  PRISTINE_SRC="$pristine"
+  SOURCE_KEY="npm:node-llama-cpp@$NODE_LLAMA_CPP_VERSION:$NODE_LLAMA_CPP_INTEGRITY"
+}
+
+local_source() {
+  [[ -f "$LLAMA_CPP_SRC/include/llama.h" ]] || fail "LLAMA_CPP_SRC=$LLAMA_CPP_SRC is not a llama.cpp tree (no include/llama.h)"
+  PRISTINE_SRC="$(cd "$LLAMA_CPP_SRC" && pwd)"
+  # Content hash of what the build reads (git metadata excluded), so edits in the local tree invalidate the cache.
+  SOURCE_KEY="local:$(cd "$PRISTINE_SRC" && find CMakeLists.txt cmake include src ggml common vendor -type f \
+      -not -path '*/.git/*' -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | awk '{print $1}')"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+patch_list() { find "$ROOT/native/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort; }
+patch_hashes() { local p; while IFS= read -r p; do sha256sum "$p" | awk '{print $1}'; done < <(patch_list); }
+
+# Work tree = pristine copy + patches, rebuilt only when the source or a patch changed. Patches are applied in a
+# staging copy which is then synced into the work tree by content, so files whose bytes did not change keep their
+# modification times and cmake recompiles only what a patch change actually touched.
+prepare_tree() {
+  local tree="$NATIVE_DIR/llama.cpp" staging="$NATIVE_DIR/staging" key_file="$NATIVE_DIR/llama.cpp.key" tree_key
+  tree_key="$SOURCE_KEY $(patch_hashes | tr '\n' ' ')"
+  if [[ -f "$key_file" && "$(cat "$key_file")" == "$tree_key" && -d "$tree" ]]; then
+    TREE="$tree"; TREE_KEY="$tree_key"; return
+  fi
+  step "preparing the patched source tree"
+  rm -f "$key_file"
+  mkdir -p "$tree" "$staging"
+  rsync -a --delete --exclude .git --exclude /build "$PRISTINE_SRC/" "$staging/"
+  local p name
+  while IFS= read -r p; do
+    name="$(basename "$p")"
+    if ! (cd "$staging" && git apply --check -p1 "$p" 2>"$NATIVE_DIR/patch-error.log"); then
+      cat "$NATIVE_DIR/patch-error.log" >&2
+      fail "patch $name does not apply to llama.cpp ($SOURCE_KEY)"
+    fi
+    (cd "$staging" && git apply -p1 "$p") || fail "patch $name failed to apply"
+    echo "    applied $name" >&2
+  done < <(patch_list)
+  rsync -a --delete --checksum --exclude .git "$staging/" "$tree/"
+  echo "$tree_key" >"$key_file"
+  TREE="$tree"; TREE_KEY="$tree_key"
+}
+
+cmake_flags() {
+  local flags=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+    -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON)
+  if [[ "$GGML_CUDA" == "1" ]]; then
+    flags+=(-DGGML_CUDA=ON)
+  fi
+  printf '%s\n' "${flags[@]}"
+}
+
+build_native() {
+  if [[ "$GGML_CUDA" == "1" ]]; then
+    command -v nvcc >/dev/null || [[ -x /usr/local/cuda/bin/nvcc ]] \
+      || fail "GGML_CUDA=1 needs the CUDA toolkit (nvcc not found on PATH or in /usr/local/cuda/bin)"
+    [[ -x /usr/local/cuda/bin/nvcc ]] && export PATH="/usr/local/cuda/bin:$PATH"
+  fi
+  if [[ -n "${LLAMA_CPP_SRC:-}" ]]; then local_source; else fetch_pinned_source; fi
+  local flavor="cpu"; [[ "$GGML_CUDA" == "1" ]] && flavor="cuda"
+  mapfile -t flags < <(cmake_flags)
+  local build_key
+  build_key="$(printf '%s\n' "$SOURCE_KEY" "$(patch_hashes)" "${flags[@]}" | sha256sum | awk '{print $1}')"
+  if [[ -f "$NATIVE_LIB_DIR/build.key" && "$(cat "$NATIVE_LIB_DIR/build.key")" == "$build_key" ]]; then
+    step "native backend up to date ($flavor, key ${build_key:0:12})"
+    return
+  fi
+  prepare_tree
+  local cmake_dir="$NATIVE_DIR/cmake-$flavor"
+  step "configuring llama.cpp ($flavor)"
+  cmake -S "$TREE" -B "$cmake_dir" "${flags[@]}" >"$NATIVE_DIR/cmake-$flavor.configure.log" 2>&1 \
+    || { tail -30 "$NATIVE_DIR/cmake-$flavor.configure.log" >&2; fail "cmake configure failed (log: build/native/cmake-$flavor.configure.log)"; }
+  step "compiling libllama + libggml with $JOBS jobs (first time ~10 min; log: build/native/cmake-$flavor.build.log)"
+  cmake --build "$cmake_dir" --target llama ggml -j "$JOBS" >"$NATIVE_DIR/cmake-$flavor.build.log" 2>&1 \
+    || { grep -E "error|Error" "$NATIVE_DIR/cmake-$flavor.build.log" | head -20 >&2; fail "native build failed (log: build/native/cmake-$flavor.build.log)"; }
+  rm -rf "$NATIVE_LIB_DIR.tmp"
+  mkdir -p "$NATIVE_LIB_DIR.tmp"
+  cp -a "$cmake_dir"/bin/lib*.so* "$NATIVE_LIB_DIR.tmp/"
+  for lib in libllama.so libggml.so libggml-base.so libggml-cpu.so; do
+    [[ -e "$NATIVE_LIB_DIR.tmp/$lib" ]] || fail "native build did not produce $lib"
+  done
+  printf '%s\n' "$SOURCE_KEY" >"$NATIVE_LIB_DIR.tmp/source.txt"
+  printf '%s\n' "${flags[@]}" >"$NATIVE_LIB_DIR.tmp/flags.txt"
+  echo "$build_key" >"$NATIVE_LIB_DIR.tmp/build.key"
+  rm -rf "$NATIVE_LIB_DIR"
+  mv "$NATIVE_LIB_DIR.tmp" "$NATIVE_LIB_DIR"
+  step "native backend ready in build/native/lib ($flavor)"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+build_dotnet() {
+  step "building the .NET solution ($CONFIGURATION, torch $LLAMAJUMP_TORCH; log: build/dotnet-build.log)"
+  mkdir -p "$ROOT/build"
+  if ! dotnet build "$ROOT/LlamaJump.sln" -c "$CONFIGURATION" -p:TorchBackend="$LLAMAJUMP_TORCH" -nologo \
+      >"$ROOT/build/dotnet-build.log" 2>&1; then
+    grep -E ": (error|warning) " "$ROOT/build/dotnet-build.log" | sort -u | head -30 >&2
+    fail "dotnet build failed (log: build/dotnet-build.log)"
+  fi
+  grep -E "LlamaJump: .*GLIBCXX" "$ROOT/build/dotnet-build.log" | sed -E 's/^ +//' | sort -u | head -1 >&2 || true
+  [[ -x "$ROOT/src/Tui/bin/$CONFIGURATION/net10.0/llamajump" ]] || fail "dotnet build did not produce llamajump"
+  step "done: ./llamajump is ready (try ./llamajump doctor)"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+clean() {
+  step "removing build outputs"
+  rm -rf "$ROOT/build" "$ROOT/artifacts"
+  find "$ROOT/src" "$ROOT/tests" "$ROOT/tools" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
+}
+
+case "${1:-all}" in
+  all) ensure_tools; build_native; build_dotnet ;;
+  native) ensure_tools; build_native ;;
+  dotnet) build_dotnet ;;
+  test) ensure_tools; build_native; build_dotnet; exec "$ROOT/tests/run-tests.sh" "$CONFIGURATION" ;;
+  clean) clean ;;
+  *) fail "unknown command '$1' (use: ./build.sh [all|native|dotnet|test|clean])" ;;
+esac

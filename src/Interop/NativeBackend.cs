@@ -1,0 +1,102 @@
+// LlamaJump.Interop — how C# reaches the patched llama.cpp.
+//
+// Layers, bottom to top (only the top one is public):
+//   1. Native/*Native.cs   [LibraryImport] declarations with the exact C names of one native header each
+//                          (llama-jump-abi.h so far); blittable structs keep C field names.
+//   2. Native/*.cs handles  SafeHandles owning native objects (added with the capture and early-exit patches).
+//   3. NativeAbi, NativeBackend, Gguf/, Models/ — small span-based public API; no raw pointer leaves this project.
+// LLamaSharp 0.30 drives everything it already binds (models, contexts, sampling); our own bindings cover only
+// what the patches in native/patches add. Both load the same libllama.so, chosen here, once per process.
+
+using System.Reflection;
+using System.Runtime.InteropServices;
+using LLama.Native;
+using LlamaJump.Interop.Native;
+
+namespace LlamaJump.Interop;
+
+/// <summary>The patched llama.cpp build is missing or cannot be loaded; the message names <c>./build.sh</c>.</summary>
+public sealed class NativeBackendMissingException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Decides which native libraries LLamaSharp and our own bindings load: the libllama.so that build.sh built from
+/// the pinned llama.cpp with our patches, found next to the application (or in <c>$LLAMAJUMP_NATIVE_DIR</c>).
+/// <see cref="Initialize"/> must run before the first LLamaSharp call; it is idempotent and thread-safe.
+/// </summary>
+public static class NativeBackend
+{
+    public const string NativeDirEnvironmentVariable = "LLAMAJUMP_NATIVE_DIR";
+    private const string LlamaFileName = "libllama.so";
+    private const string BuildKeyFileName = "llamajump-native.key";
+
+    private static readonly Lock Gate = new();
+    private static string? _libraryPath;
+    private static nint _handle;
+
+    /// <summary>Directory searched for libllama.so: <c>$LLAMAJUMP_NATIVE_DIR</c> if set, else the application's.</summary>
+    public static string LibraryDirectory =>
+        Environment.GetEnvironmentVariable(NativeDirEnvironmentVariable) is { Length: > 0 } dir
+            ? Path.GetFullPath(dir)
+            : AppContext.BaseDirectory;
+
+    /// <summary>Full path of the loaded libllama.so (after <see cref="Initialize"/>).</summary>
+    public static string LibraryPath => _libraryPath ?? throw new InvalidOperationException("NativeBackend.Initialize() has not run");
+
+    /// <summary>The cache key build.sh recorded for this native build (source, patches, flags), if present.</summary>
+    public static string? BuildKey
+    {
+        get
+        {
+            string dir = LibraryDirectory;
+            foreach (var name in new[] { BuildKeyFileName, "build.key" })
+            {
+                string path = Path.Combine(dir, name);
+                if (File.Exists(path))
+                {
+                    return File.ReadAllText(path).Trim();
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Points LLamaSharp and our bindings at the patched libllama.so and loads it.</summary>
+    /// <exception cref="NativeBackendMissingException">the library is missing or does not load</exception>
+    public static void Initialize()
+    {
+        lock (Gate)
+        {
+            if (_libraryPath is not null)
+            {
+                return;
+            }
+
+            string path = Path.Combine(LibraryDirectory, LlamaFileName);
+            if (!File.Exists(path))
+            {
+                throw new NativeBackendMissingException(
+                    $"the patched llama.cpp backend is not built ({LlamaFileName} not found in {LibraryDirectory}); run ./build.sh");
+            }
+            if (!NativeLibrary.TryLoad(path, out _handle))
+            {
+                throw new NativeBackendMissingException(
+                    $"{path} does not load (a dependency may be missing: try `ldd {path}`); rebuild with ./build.sh");
+            }
+            if (!NativeLibrary.TryGetExport(_handle, "llama_jump_abi_n_fields", out _))
+            {
+                throw new NativeBackendMissingException(
+                    $"{path} is not LlamaJump's patched build (no llama_jump_abi_n_fields); run ./build.sh");
+            }
+
+            if (!NativeLibraryConfig.LLama.LibraryHasLoaded)
+            {
+                NativeLibraryConfig.All.WithLibrary(path, null);
+            }
+            NativeLibrary.SetDllImportResolver(typeof(NativeBackend).Assembly, Resolve);
+            _libraryPath = path;
+        }
+    }
+
+    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
+        name == LlamaJumpLibrary.Name ? _handle : 0;
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using LlamaJump.Interop.Models;
+using LlamaJump.Tui.Verbs;
+
+namespace LlamaJump.Tui.Cli;
+
+/// <summary>The llamajump command line: one <see cref="Command"/> per verb, each verb's logic in its own type.
+/// stdout carries results, stderr carries logs, progress and errors.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new CliContext(stdout, stderr, ModelResolver.FromEnvironment(ModelResolver.LocateHome()));
+        var root = new RootCommand("LlamaJump: one low-rank jump to the last layer of a GGUF model, for every exit level (OJFA on llama.cpp)")
+        {
+            ModelsVerb.Create(context),
+            DoctorVerb.Create(context),
+        };
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+}

@@ -1,0 +1,44 @@
+using LlamaJump.Interop;
+using LlamaJump.Interop.Gguf;
+using LlamaJump.Interop.Models;
+
+namespace LlamaJump.Tui.Cli;
+
+/// <summary>A user-facing error in a verb's input that has a clear one-line explanation.</summary>
+public sealed class UserInputException(string message) : Exception(message);
+
+/// <summary>Runs a verb's body and turns failures into one line on stderr and an exit code: bad input → 2, missing
+/// native parts → 69, anything else → 70 (with the stack trace only when LLAMAJUMP_DEBUG=1).</summary>
+public static class VerbRunner
+{
+    public static int Run(CliContext context, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException or UnauthorizedAccessException)
+        {
+            context.Error.WriteLine($"llamajump: error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is NativeBackendMissingException or TypeInitializationException or DllNotFoundException)
+        {
+            context.Error.WriteLine($"llamajump: error: {(e.InnerException ?? e).Message}");
+            return ExitCodes.Unavailable;
+        }
+        catch (Exception e)
+        {
+            context.Error.WriteLine($"llamajump: internal error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("LLAMAJUMP_DEBUG") == "1")
+            {
+                context.Error.WriteLine(e);
+            }
+            else
+            {
+                context.Error.WriteLine("llamajump: set LLAMAJUMP_DEBUG=1 for the stack trace");
+            }
+            return ExitCodes.InternalError;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace LlamaJump.Tests.EndToEnd;
+
+/// <summary>The outcome of running a command: exit code and the two streams, in full.</summary>
+public sealed record CommandResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Runs the built <c>./llamajump</c> launcher (or any repo script) as a user would, from the repo root, with
+/// no standard input, and waits for it (bounded).</summary>
+public static class Cli
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string Shared => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
+
+    public static CommandResult Llamajump(params string[] args) => Run(Path.Combine(RepoRoot, "llamajump"), args);
+
+    public static CommandResult Run(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null, int timeoutSeconds = 300)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = RepoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            info.Environment[key] = value;
+        }
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
+        }
+        return new CommandResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LlamaJump.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"no LlamaJump.sln above {AppContext.BaseDirectory}");
+    }
+}

@@ -1,0 +1,20 @@
+using AwesomeAssertions;
+
+namespace LlamaJump.Tests.EndToEnd;
+
+/// <summary><c>./llamajump doctor</c>: the patched backend, LLamaSharp generation and TorchSharp, from the built app.</summary>
+public sealed class DoctorCommandTests
+{
+    [Fact]
+    public void Doctor_generates_with_the_default_model_and_trains_with_torch()
+    {
+        var result = Cli.Llamajump("doctor");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Contain("patched build confirmed");
+        // the stock LLamaSharp backend's greedy continuation of this prompt (tests/Native/Fixtures)
+        result.Stdout.Should().Contain("\"Once upon a time\" →, there was a little girl named Lily. She loved to play outside in the park.");
+        result.Stdout.Should().MatchRegex(@"least squares\s+w=3\.0\d\d b=-2\.0\d\d");
+        result.Stderr.Should().NotContain("llama_model_loader", "llama.cpp's info logs stay quiet unless LLAMAJUMP_VERBOSE=1");
+    }
+}
