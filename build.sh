@@ -117,14 +117,19 @@ prepare_tree() {
   rm -f "$key_file"
   mkdir -p "$tree" "$staging"
   rsync -a --delete --exclude .git --exclude /build "$PRISTINE_SRC/" "$staging/"
+  # staging is its own (empty) git repository: inside the LlamaJump checkout, `git apply` would otherwise resolve
+  # paths against the outer repository and silently skip every file
+  rm -rf "$staging/.git"
+  git -C "$staging" init -q
   local p name
   while IFS= read -r p; do
     name="$(basename "$p")"
-    if ! (cd "$staging" && git apply --check -p1 "$p" 2>"$NATIVE_DIR/patch-error.log"); then
+    if ! git -C "$staging" apply --check -p1 "$p" 2>"$NATIVE_DIR/patch-error.log"; then
       cat "$NATIVE_DIR/patch-error.log" >&2
       fail "patch $name does not apply to llama.cpp ($SOURCE_KEY)"
     fi
-    (cd "$staging" && git apply -p1 "$p") || fail "patch $name failed to apply"
+    git -C "$staging" apply -p1 "$p" || fail "patch $name failed to apply"
+    git -C "$staging" apply --check -R -p1 "$p" 2>/dev/null || fail "patch $name did not take effect"
     echo "    applied $name" >&2
   done < <(patch_list)
   rsync -a --delete --checksum --exclude .git "$staging/" "$tree/"

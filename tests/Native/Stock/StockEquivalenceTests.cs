@@ -10,7 +10,7 @@ namespace LlamaJump.Tests.Native.Stock;
 /// <summary>
 /// LLamaSharp on our patched build produces, token for token, what LLamaSharp produced on the stock
 /// LLamaSharp.Backend.Cpu 0.30.0 binaries (fixture recorded by tools/StockReference in its own process; regenerate with
-/// <c>tools/StockReference/bin/Release/net10.0/LlamaJump.StockReference ../shared/models/gguf/stories260K.gguf tests/Native/Fixtures/stock-llamasharp-0.30.0-stories260K.json 40</c>).
+/// <c>tools/StockReference/bin/Release/net10.0/LlamaJump.StockReference generate ../shared/models/gguf/stories260K.gguf tests/Native/Fixtures/stock-llamasharp-0.30.0-stories260K.json 40</c>).
 /// The penalties+dry cases exercise llama_sampler_init_penalties and llama_sampler_init_dry, whose signatures the patch restores.
 /// </summary>
 public sealed class StockEquivalenceTests

@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace LlamaJump.Interop.Native;
+
+// Mirrors include/llama-jump.h (native/patches/0002-capture-and-head.patch). ctx is a llama_context*.
+
+/// <summary>enum llama_jump_status</summary>
+internal enum LlamaJumpStatus
+{
+    Ok = 0,
+    InvalidArgument = -1,
+    UnsupportedArchitecture = -2,
+    NotCaptured = -3,
+    BufferTooSmall = -4,
+    Compute = -5,
+}
+
+internal static unsafe partial class LlamaJumpNative
+{
+    /// <returns>static per-thread UTF-8 string, valid until the next llama_jump_* call on this thread</returns>
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial byte* llama_jump_last_error();
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_capture_set_layers(nint ctx, int* layers, int n_layers);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_capture_n_rows(nint ctx);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_capture_get(nint ctx, int il, float* dst, long dst_capacity);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_head(nint ctx, float* hidden, int n_rows, float* logits, long logits_capacity);
+}

@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using System.Text;
+using LlamaJump.Interop.Gguf;
+
+namespace LlamaJump.Tests.Native.Models;
+
+/// <summary>
+/// Deterministic tensor data, the same bits on every platform: SplitMix64 seeded from the model seed and the tensor
+/// name, and an approximately normal variate as the scaled sum of four uniforms (Irwin–Hall, mean 0, variance 1)
+/// — only integer operations, additions and multiplications, so no libm differences (Box–Muller's log/cos could
+/// differ in the last bit between C libraries). Written row by row, so a tensor never exists whole in memory.
+/// </summary>
+public static class TinyModelWeights
+{
+    private const double IrwinHallScale = 1.7320508075688772; // sqrt(3): four U(-1/2, 1/2) sum to variance 1/3
+    private const int ChunkElements = 1 << 14;
+
+    /// <summary>Writes the elements of <paramref name="tensor"/> as <paramref name="type"/> (F32, F16 or BF16),
+    /// little-endian.</summary>
+    public static void Write(Stream destination, TinyTensor tensor, GgmlType type, ulong modelSeed, double std)
+    {
+        int elementBytes = type switch
+        {
+            GgmlType.F32 => 4,
+            GgmlType.F16 or GgmlType.BF16 => 2,
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "tiny models hold F32, F16 or BF16 tensors"),
+        };
+        long count = tensor.Dims.Aggregate(1L, (a, b) => a * b);
+        var random = new SplitMix64(modelSeed ^ Fnv1a64(tensor.Name));
+        var buffer = new byte[ChunkElements * elementBytes];
+        for (long done = 0; done < count;)
+        {
+            int n = (int)Math.Min(ChunkElements, count - done);
+            for (int i = 0; i < n; i++)
+            {
+                float value = tensor.Init switch
+                {
+                    TinyInit.Ones => 1f,
+                    TinyInit.Zeros => 0f,
+                    _ => (float)(std * random.NextStandardNormal()),
+                };
+                Span<byte> at = buffer.AsSpan(i * elementBytes, elementBytes);
+                switch (type)
+                {
+                    case GgmlType.F32: BinaryPrimitives.WriteSingleLittleEndian(at, value); break;
+                    case GgmlType.F16: BinaryPrimitives.WriteHalfLittleEndian(at, (Half)value); break;
+                    default: BinaryPrimitives.WriteUInt16LittleEndian(at, ToBFloat16(value)); break;
+                }
+            }
+            destination.Write(buffer, 0, n * elementBytes);
+            done += n;
+        }
+    }
+
+    /// <summary>Round to nearest even, as ggml's fp32_to_bf16 (NaN does not occur here).</summary>
+    private static ushort ToBFloat16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        return (ushort)((bits + (0x7FFF + ((bits >> 16) & 1))) >> 16);
+    }
+
+    private static ulong Fnv1a64(string text)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (byte b in Encoding.UTF8.GetBytes(text))
+            hash = (hash ^ b) * 1099511628211;
+        return hash;
+    }
+
+    private struct SplitMix64(ulong seed)
+    {
+        private ulong _state = seed;
+
+        private ulong Next()
+        {
+            ulong z = _state += 0x9E3779B97F4A7C15;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+            return z ^ (z >> 31);
+        }
+
+        /// <summary>Uniform in [-1/2, 1/2), 53 bits.</summary>
+        private double NextCentered() => (Next() >> 11) * (1.0 / (1UL << 53)) - 0.5;
+
+        public double NextStandardNormal() =>
+            (NextCentered() + NextCentered() + NextCentered() + NextCentered()) * IrwinHallScale;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using LlamaJump.Interop.Gguf;
+
+namespace LlamaJump.Tests.Native.Models;
+
+/// <summary>
+/// Tiny random-weight GGUFs of the paper's three families (<see cref="TinyModelSpec.All"/>), built on first use and
+/// cached in <c>{temp}/llamajump-tiny-models/{key}/</c>, where the key hashes <see cref="BuilderVersion"/>, the specs
+/// and the bytes of the vocab files, so any change to them builds afresh. Building all six (three families, F32 and
+/// F16) takes under two seconds on 2 cores; the F32 files are 18–28 MB.
+/// Thread-safe: each file is built once per process, and a lock file serialises builders across processes (test
+/// processes may run side by side); a finished file appears only by rename, so one that exists is complete.
+/// </summary>
+public static class TinyModels
+{
+    /// <summary>Bump whenever the layout, the metadata or the weight generator changes what a spec produces.</summary>
+    public const string BuilderVersion = "tiny-models-1";
+
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(5);
+    private static readonly ConcurrentDictionary<(TinyModelSpec, GgmlType), Lazy<string>> Built = new();
+    private static readonly Lazy<string> CacheDirectory = new(() => Path.Combine(
+        Path.GetTempPath(), "llamajump-tiny-models", CacheKey()));
+
+    public static string Llama => PathOf(TinyModelSpec.Llama);
+
+    public static string Gpt2 => PathOf(TinyModelSpec.Gpt2);
+
+    public static string Phi3 => PathOf(TinyModelSpec.Phi3);
+
+    /// <summary>Where the models of this builder version live.</summary>
+    public static string CacheRoot => CacheDirectory.Value;
+
+    /// <summary>The vocab-only GGUF whose tokenizer the model of <paramref name="spec"/> carries.</summary>
+    public static string VocabPath(TinyModelSpec spec) =>
+        Path.Combine(TestPaths.Shared, "models", "vocab", spec.VocabFile);
+
+    /// <summary>The path of the model of <paramref name="spec"/> with 2-D tensors of <paramref name="weightType"/>
+    /// (F32, F16 or BF16), building it if it is not cached yet.</summary>
+    public static string PathOf(TinyModelSpec spec, GgmlType weightType = GgmlType.F32) =>
+        Built.GetOrAdd((spec, weightType), key => new Lazy<string>(() => BuildOrReuse(key.Item1, key.Item2))).Value;
+
+    private static string BuildOrReuse(TinyModelSpec spec, GgmlType weightType)
+    {
+        string dir = Directory.CreateDirectory(CacheRoot).FullName;
+        string path = Path.Combine(dir, $"tiny-{spec.Architecture}-{weightType.ToString().ToLowerInvariant()}.gguf");
+        if (File.Exists(path))
+            return path;
+        using var processLock = AcquireLock(Path.Combine(dir, ".lock"));
+        if (!File.Exists(path)) // another process may have built it while this one waited
+            TinyModelBuilder.Write(spec, weightType, VocabPath(spec), path);
+        return path;
+    }
+
+    private static FileStream AcquireLock(string lockPath)
+    {
+        var deadline = DateTime.UtcNow + LockTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    private static string CacheKey()
+    {
+        var text = new StringBuilder(BuilderVersion).Append('\n');
+        foreach (var spec in TinyModelSpec.All)
+        {
+            text.Append(spec).Append('\n');
+            text.Append(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(VocabPath(spec))))).Append('\n');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+}
