@@ -46,6 +46,9 @@ ensure_tools() {
   command -v tmux >/dev/null || missing+=(tmux)
   command -v openssl >/dev/null || missing+=(openssl)
   command -v rsync >/dev/null || missing+=(rsync)
+  command -v readelf >/dev/null || missing+=(binutils)
+  # Debian's numpy lets the tests run the dump format's numpy snippet (src/Dumps/FORMAT.md) as a reader would
+  [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
   if ((${#missing[@]})); then
     step "installing missing tools: ${missing[*]}"
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

@@ -15,6 +15,8 @@ public static class CliApp
         {
             ModelsVerb.Create(context),
             DoctorVerb.Create(context),
+            DumpVerb.Create(context),
+            DumpMergeVerb.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

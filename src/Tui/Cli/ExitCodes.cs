@@ -12,4 +12,8 @@ public static class ExitCodes
     public const int Unavailable = 69;
     /// <summary>A bug: an exception nobody anticipated.</summary>
     public const int InternalError = 70;
+    /// <summary>Reading or writing a file failed (disk full, I/O error).</summary>
+    public const int IoError = 74;
+    /// <summary>Stopped by Ctrl-C or SIGTERM after keeping completed work (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
 }

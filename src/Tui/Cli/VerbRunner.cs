@@ -1,3 +1,5 @@
+using LlamaJump.Dumps;
+using LlamaJump.Dumps.Safetensors;
 using LlamaJump.Interop;
 using LlamaJump.Interop.Gguf;
 using LlamaJump.Interop.Models;
@@ -8,7 +10,7 @@ namespace LlamaJump.Tui.Cli;
 public sealed class UserInputException(string message) : Exception(message);
 
 /// <summary>Runs a verb's body and turns failures into one line on stderr and an exit code: bad input → 2, missing
-/// native parts → 69, anything else → 70 (with the stack trace only when LLAMAJUMP_DEBUG=1).</summary>
+/// native parts → 69, I/O failure (disk full) → 74, anything else → 70 (with the stack trace only when LLAMAJUMP_DEBUG=1).</summary>
 public static class VerbRunner
 {
     public static int Run(CliContext context, Func<int> body)
@@ -17,7 +19,8 @@ public static class VerbRunner
         {
             return body();
         }
-        catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException or UnauthorizedAccessException)
+        catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException
+            or DirectoryNotFoundException or UnauthorizedAccessException or DumpException or SafetensorsFormatException)
         {
             context.Error.WriteLine($"llamajump: error: {e.Message}");
             return ExitCodes.BadInput;
@@ -26,6 +29,11 @@ public static class VerbRunner
         {
             context.Error.WriteLine($"llamajump: error: {(e.InnerException ?? e).Message}");
             return ExitCodes.Unavailable;
+        }
+        catch (IOException e)
+        {
+            context.Error.WriteLine($"llamajump: error: {e.Message}");
+            return ExitCodes.IoError;
         }
         catch (Exception e)
         {

@@ -1,0 +1,91 @@
+using System.Globalization;
+using LLama;
+using LLama.Common;
+
+namespace LlamaJump.Interop;
+
+/// <summary>How a <see cref="ModelSession"/> sizes its context: sequences decoded together, tokens per sequence,
+/// threads (default: all cores). The KV cache is unified, so a batch of sequences shares SequenceCount × MaxTokens cells.</summary>
+public sealed record SessionOptions(int SequenceCount = 1, int MaxTokens = 512, int? Threads = null, bool FlashAttention = false)
+{
+    public int ContextSize => SequenceCount * MaxTokens;
+}
+
+/// <summary>
+/// A GGUF model loaded on the patched backend with one context sized by <see cref="SessionOptions"/>. Owns both;
+/// disposing frees the model's memory. Loading refuses a file that is not a readable GGUF (checked by our reader
+/// first, so llama.cpp never aborts on it).
+/// </summary>
+public sealed class ModelSession : IDisposable
+{
+    public LLamaWeights Weights { get; }
+    public LLamaContext Context { get; }
+    public SessionOptions Options { get; }
+    public Models.ModelInfo Info { get; }
+    public int NLayer => Info.BlockCount;
+    public int NEmbd => Context.EmbeddingSize;
+    public int NVocab => Context.Vocab.Count;
+
+    private ModelSession(Models.ModelInfo info, LLamaWeights weights, LLamaContext context, SessionOptions options)
+    {
+        Info = info;
+        Weights = weights;
+        Context = context;
+        Options = options;
+    }
+
+    /// <exception cref="Gguf.GgufFormatException">not a readable GGUF model</exception>
+    /// <exception cref="InvalidOperationException">llama.cpp could not load it</exception>
+    public static ModelSession Open(string modelPath, SessionOptions options)
+    {
+        var info = Models.ModelInfo.Read(modelPath);
+        if (!info.HasTensors)
+        {
+            throw new Gguf.GgufFormatException(Path.GetFileName(modelPath), "holds no tensors (a vocabulary-only file cannot run)");
+        }
+        NativeBackend.Initialize();
+        int threads = options.Threads ?? Environment.ProcessorCount;
+        var parameters = new ModelParams(modelPath)
+        {
+            ContextSize = (uint)options.ContextSize,
+            BatchSize = (uint)options.ContextSize,
+            UBatchSize = (uint)Math.Min(options.ContextSize, 512),
+            SeqMax = (uint)options.SequenceCount,
+            KVUnified = true,
+            Threads = threads,
+            BatchThreads = threads,
+            GpuLayerCount = 0,
+            FlashAttention = options.FlashAttention,
+        };
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(parameters);
+        }
+        catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
+        {
+            throw new InvalidOperationException($"llama.cpp could not load {Path.GetFileName(modelPath)}: {e.Message}", e);
+        }
+        try
+        {
+            return new ModelSession(info, weights, weights.CreateContext(parameters), options);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Token ids of <paramref name="text"/> with the model's BOS (when it adds one).</summary>
+    public int[] Tokenize(string text) => Context.Tokenize(text, addBos: true, special: false).Select(t => (int)t).ToArray();
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Info.FileName} ({Info.Architecture}, {NLayer} blocks, n_embd {NEmbd}, vocab {NVocab})");
+
+    public void Dispose()
+    {
+        Context.Dispose();
+        Weights.Dispose();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using LlamaJump.Dumps;
+using LlamaJump.Dumps.Corpus;
+using LlamaJump.Dumps.Sampling;
+using LlamaJump.Interop;
+using LlamaJump.Interop.Models;
+using LlamaJump.Tui.Cli;
+
+namespace LlamaJump.Tui.Dump;
+
+/// <summary>How a dump run ended: the samples written by this run, the total, the seconds spent decoding+writing,
+/// tokens decoded, and whether it was interrupted (resumable) or found complete already.</summary>
+public sealed record DumpOutcome(int Written, int Total, int Completed, double Seconds, long Tokens, bool Interrupted, bool WasComplete);
+
+/// <summary>
+/// <c>llamajump dump</c>: samples sentences from a corpus, decodes them through the patched backend with every block
+/// captured (many sentences per llama_decode, all cores), and writes the hidden states, the full model's top-1 token
+/// and its log-probability into a resumable dump directory (src/Dumps/FORMAT.md). Memory is bounded by one batch.
+/// Cancellation stops between batches; everything written before is kept for the next run to resume.
+/// </summary>
+public static class DumpJob
+{
+    public static DumpOutcome Run(DumpOptions options, ModelResolver models, TextWriter log, CancellationToken cancel)
+    {
+        string modelPath = models.Resolve(options.Model);
+        var info = ModelInfo.Read(modelPath);
+        var corpus = CorpusReader.Read(options.Corpus);
+        ReportCorpus(log, options.Corpus, corpus);
+        if (corpus.Sentences.Count == 0)
+        {
+            throw new UserInputException($"{options.Corpus}: no usable sentences (need sentences of at least {CorpusReader.MinWords} words)");
+        }
+        var selection = SampleSelection.Create(corpus.Sentences.Count, options.Train, options.Test, options.Seed, options.AllowFewer);
+        if (selection.ScaledDown)
+        {
+            log.WriteLine($"dump: --allow-fewer: taking {selection.Train.Count} train + {selection.Test.Count} test sentences instead of {options.Train} + {options.Test}");
+        }
+
+        NativeLog.Quiet(log);
+        log.WriteLine($"dump: hashing {info.FileName} ({TextTable.Bytes(info.FileSizeBytes)})");
+        string sha = ModelHash.Sha256(modelPath);
+        using var session = ModelSession.Open(modelPath, new SessionOptions(options.Sequences, options.MaxTokens, options.Threads));
+        log.WriteLine($"dump: {session.Describe()}, {options.Sequences} sentences per decode, {options.Threads ?? Environment.ProcessorCount} threads");
+
+        var tokens = new SentenceTokens(session, corpus.Sentences, selection.Train.Concat(selection.Test), options.MaxTokens);
+        if (tokens.TruncatedCount > 0)
+        {
+            log.WriteLine($"dump: {tokens.TruncatedCount} sentences longer than {options.MaxTokens} tokens were truncated (see --max-tokens)");
+        }
+        foreach (int sentence in tokens.TooShort.Take(1))
+        {
+            throw new UserInputException($"sentence {sentence} tokenizes to fewer than 2 tokens; the dump needs a token of context before each position");
+        }
+        var plan = DumpPlan.Create(selection, options.Shard, options.Position, options.Seed, s => tokens.Of(s).Length);
+        var identity = new DumpIdentity(
+            new DumpModelInfo(info.FileName, sha, info.Architecture, session.NLayer, session.NEmbd, session.NVocab),
+            DumpCorpusInfo.From(Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Corpus)), corpus),
+            options.Seed, options.Position, options.Dtype, selection.Train.Count, selection.Test.Count, options.Shard);
+
+        using var writer = DumpWriter.OpenOrResume(options.Out, identity, plan, options.Force);
+        if (writer.AlreadyComplete)
+        {
+            log.WriteLine($"dump: {options.Out} already holds this complete dump ({writer.TotalCount} samples); nothing to do");
+            return new DumpOutcome(0, writer.TotalCount, writer.TotalCount, 0, 0, Interrupted: false, WasComplete: true);
+        }
+        if (writer.Resumed)
+        {
+            log.WriteLine($"dump: resuming {options.Out}: {writer.CompletedCount} of {writer.TotalCount} samples already written");
+        }
+
+        var decoder = new CaptureDecoder(session);
+        var progress = new ProgressReporter(log, "dump", writer.TotalCount, "samples", writer.CompletedCount);
+        var clock = Stopwatch.StartNew();
+        int written = 0;
+        long decodedTokens = 0;
+        foreach (var split in DumpSplitExtensions.All)
+        {
+            var buffer = new DumpWriteBuffer(writer, split, session.NLayer, session.NEmbd);
+            foreach (var chunk in writer.Remaining(split).Chunk(options.Sequences))
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    written += buffer.Flush();
+                    progress.Finish();
+                    return new DumpOutcome(written, writer.TotalCount, writer.CompletedCount, clock.Elapsed.TotalSeconds, decodedTokens, Interrupted: true, WasComplete: false);
+                }
+                var sequences = chunk.Select(p => tokens.Of(p.SentenceIndex)[..(p.Position + 1)]).ToList();
+                var batch = decoder.Decode(sequences);
+                var results = chunk.Select((p, j) => new DumpSampleResult(sequences[j], batch.Top1[j], batch.Top1LogProb[j], tokens.IsTruncated(p.SentenceIndex)));
+                written += buffer.Add(batch, chunk.Select(p => p.SampleIndex), results);
+                decodedTokens += sequences.Sum(s => s.Length);
+                progress.Advance(chunk.Length);
+            }
+            written += buffer.Flush();
+        }
+        progress.Finish();
+        writer.Complete();
+        return new DumpOutcome(written, writer.TotalCount, writer.TotalCount, clock.Elapsed.TotalSeconds, decodedTokens, Interrupted: false, WasComplete: false);
+    }
+
+    private static void ReportCorpus(TextWriter log, string path, CorpusText corpus)
+    {
+        log.WriteLine($"dump: corpus {path}: {corpus.Sentences.Count} sentences from {corpus.Lines} lines" +
+            (corpus.LooksLikeWikiText ? " (WikiText spacing restored)" : ""));
+        if (corpus.InvalidBytesReplaced > 0)
+        {
+            log.WriteLine($"dump: corpus is not valid UTF-8: replaced {corpus.InvalidBytesReplaced} invalid bytes");
+        }
+    }
+}
