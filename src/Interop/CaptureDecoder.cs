@@ -9,6 +9,22 @@ public sealed record CapturedBatch(float[] Hidden, int SequenceCount, int NEmbd,
 {
     /// <summary>Block <paramref name="block"/>'s rows, [n][n_embd].</summary>
     public ReadOnlySpan<float> Block(int block) => Hidden.AsSpan(block * SequenceCount * NEmbd, SequenceCount * NEmbd);
+
+    /// <summary>The same batch restricted to the sequences at <paramref name="indices"/> (in that order).</summary>
+    public CapturedBatch Select(IReadOnlyList<int> indices)
+    {
+        int nLayer = SequenceCount == 0 ? 0 : Hidden.Length / (SequenceCount * NEmbd);
+        var hidden = new float[nLayer * indices.Count * NEmbd];
+        for (int block = 0; block < nLayer; block++)
+        {
+            var rows = Block(block);
+            for (int j = 0; j < indices.Count; j++)
+            {
+                rows.Slice(indices[j] * NEmbd, NEmbd).CopyTo(hidden.AsSpan((block * indices.Count + j) * NEmbd, NEmbd));
+            }
+        }
+        return new CapturedBatch(hidden, indices.Count, NEmbd, indices.Select(i => Top1[i]).ToArray(), indices.Select(i => Top1LogProb[i]).ToArray());
+    }
 }
 
 /// <summary>

@@ -17,6 +17,20 @@ public static class Cli
 
     public static CommandResult Run(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null, int timeoutSeconds = 300)
     {
+        using var process = Start(program, args, environment);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
+        }
+        return new CommandResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts a command with redirected streams and closed stdin; the caller reads, waits or kills it.</summary>
+    public static Process Start(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null)
+    {
         var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = RepoRoot,
@@ -33,16 +47,9 @@ public static class Cli
         {
             info.Environment[key] = value;
         }
-        using var process = Process.Start(info)!;
+        var process = Process.Start(info)!;
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {timeoutSeconds} s");
-        }
-        return new CommandResult(process.ExitCode, stdout.Result, stderr.Result);
+        return process;
     }
 
     private static string FindRepoRoot()

@@ -17,6 +17,7 @@ public static class CliApp
             DoctorVerb.Create(context),
             DumpVerb.Create(context),
             DumpMergeVerb.Create(context),
+            BenchVerb.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

@@ -75,21 +75,33 @@ public static class DumpJob
         long decodedTokens = 0;
         foreach (var split in DumpSplitExtensions.All)
         {
-            var buffer = new DumpWriteBuffer(writer, split, session.NLayer, session.NEmbd);
-            foreach (var chunk in writer.Remaining(split).Chunk(options.Sequences))
+            // Decode batches are fixed groups of the plan, whatever was written before: a resumed dump decodes every
+            // sample in the same company as an uninterrupted one, so its floats are bit-identical.
+            var remaining = writer.Remaining(split).Select(p => p.SampleIndex).ToHashSet();
+            var buffer = new DumpWriteBuffer(writer, split, session.NLayer, session.NEmbd, maxSeconds: options.SyncSeconds);
+            foreach (var group in writer.Plan.Of(split).Chunk(options.Sequences))
             {
+                var todo = Enumerable.Range(0, group.Length).Where(j => remaining.Contains(group[j].SampleIndex)).ToList();
+                if (todo.Count == 0)
+                {
+                    continue;
+                }
                 if (cancel.IsCancellationRequested)
                 {
                     written += buffer.Flush();
                     progress.Finish();
                     return new DumpOutcome(written, writer.TotalCount, writer.CompletedCount, clock.Elapsed.TotalSeconds, decodedTokens, Interrupted: true, WasComplete: false);
                 }
-                var sequences = chunk.Select(p => tokens.Of(p.SentenceIndex)[..(p.Position + 1)]).ToList();
+                var sequences = group.Select(p => tokens.Of(p.SentenceIndex)[..(p.Position + 1)]).ToList();
                 var batch = decoder.Decode(sequences);
-                var results = chunk.Select((p, j) => new DumpSampleResult(sequences[j], batch.Top1[j], batch.Top1LogProb[j], tokens.IsTruncated(p.SentenceIndex)));
-                written += buffer.Add(batch, chunk.Select(p => p.SampleIndex), results);
+                if (todo.Count < group.Length)
+                {
+                    batch = batch.Select(todo);
+                }
+                var results = todo.Select((j, k) => new DumpSampleResult(sequences[j], batch.Top1[k], batch.Top1LogProb[k], tokens.IsTruncated(group[j].SentenceIndex)));
+                written += buffer.Add(batch, todo.Select(j => group[j].SampleIndex), results);
                 decodedTokens += sequences.Sum(s => s.Length);
-                progress.Advance(chunk.Length);
+                progress.Advance(todo.Count);
             }
             written += buffer.Flush();
         }

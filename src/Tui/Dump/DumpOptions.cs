@@ -6,6 +6,7 @@ namespace LlamaJump.Tui.Dump;
 /// <summary>Everything <c>llamajump dump</c> needs, validated by the verb before the job runs.</summary>
 /// <param name="Sequences">sentences decoded together in one llama_decode</param>
 /// <param name="MaxTokens">tokens per sentence (BOS included) kept; longer sentences are truncated and counted</param>
+/// <param name="SyncSeconds">completed work is made durable (fsync) at least this often; 0 = after every batch</param>
 public sealed record DumpOptions(
     string Model,
     string Corpus,
@@ -20,4 +21,5 @@ public sealed record DumpOptions(
     bool Force = false,
     int Sequences = 16,
     int MaxTokens = 128,
-    int? Threads = null);
+    int? Threads = null,
+    double SyncSeconds = 5);

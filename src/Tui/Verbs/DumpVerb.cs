@@ -27,9 +27,10 @@ public static class DumpVerb
         var sequences = new Option<int>("--sequences") { Description = "Sentences decoded together in one batch", DefaultValueFactory = _ => 16 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens kept per sentence (longer ones are truncated and counted)", DefaultValueFactory = _ => 128 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var syncSeconds = new Option<double>("--sync-seconds") { Description = "Make completed work durable at least this often (0: after every batch)", DefaultValueFactory = _ => 5.0 };
         var command = new Command("dump", "Capture the hidden state after every block for sampled corpus sentences")
         {
-            model, corpus, output, train, test, position, seed, dtype, shard, allowFewer, force, sequences, maxTokens, threads,
+            model, corpus, output, train, test, position, seed, dtype, shard, allowFewer, force, sequences, maxTokens, threads, syncSeconds,
         };
         command.SetAction(parse => VerbRunner.Run(context, () =>
         {
@@ -42,7 +43,8 @@ public static class DumpVerb
                 parse.GetValue(shard) is { } s ? Parse(() => ShardSpec.Parse(s), "--shard") : null,
                 parse.GetValue(allowFewer), parse.GetValue(force),
                 Positive(parse.GetValue(sequences), "--sequences"), Positive(parse.GetValue(maxTokens), "--max-tokens"),
-                parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null);
+                parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null,
+                parse.GetValue(syncSeconds) is var sync and >= 0 ? sync : throw new UserInputException("--sync-seconds must be 0 or more"));
             return Execute(context, options);
         }));
         return command;
