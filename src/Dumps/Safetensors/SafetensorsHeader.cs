@@ -94,6 +94,10 @@ internal static class SafetensorsHeader
     public static IReadOnlyList<SafetensorsEntry> Parse(ReadOnlySpan<byte> json, long dataLength, string fileName,
         out IReadOnlyDictionary<string, string> metadata)
     {
+        // JsonDocument does not validate string contents until they are read (GetString then throws
+        // InvalidOperationException): check the whole header up front. Found by tools/Fuzz.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new SafetensorsFormatException(fileName, "header is not valid UTF-8");
         JsonDocument document;
         try
         {
