@@ -47,6 +47,8 @@ ensure_tools() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v rsync >/dev/null || missing+=(rsync)
   command -v readelf >/dev/null || missing+=(binutils)
+  # DejaVu Sans for the evaluation plots (ScottPlot)
+  [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
   # Debian's numpy lets the tests run the dump format's numpy snippet (src/Dumps/FORMAT.md) as a reader would
   [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
   if ((${#missing[@]})); then

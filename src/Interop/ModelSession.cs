@@ -35,10 +35,13 @@ public sealed class ModelSession : IDisposable
     }
 
     /// <exception cref="Gguf.GgufFormatException">not a readable GGUF model</exception>
+    /// <exception cref="MemoryRequestTooLargeException">the model and context cannot fit the memory available</exception>
     /// <exception cref="InvalidOperationException">llama.cpp could not load it</exception>
     public static ModelSession Open(string modelPath, SessionOptions options)
     {
-        var info = Models.ModelInfo.Read(modelPath);
+        var file = Gguf.GgufFile.Read(modelPath);
+        var info = Models.ModelInfo.FromGguf(file);
+        MemoryEstimate.EnsureFits(file, options);
         if (!info.HasTensors)
         {
             throw new Gguf.GgufFormatException(Path.GetFileName(modelPath), "holds no tensors (a vocabulary-only file cannot run)");

@@ -84,6 +84,15 @@ public sealed class DumpBadInputTests : IDisposable
         dump.Split(DumpSplit.Train).Samples.Should().OnlyContain(s => s.Tokens.Length <= 12 && s.Truncated);
     }
 
+    [Fact]
+    public void A_context_beyond_the_machine_is_refused_up_front_with_the_estimate()
+    {
+        var result = Cli.Llamajump("dump", "--corpus", Corpus, "--out", Path.Combine(_dir, "o"), "--sequences", "100000", "--max-tokens", "100000");
+        OneErrorLine(result, 2, "needs about");
+        result.Stderr.Should().Contain("GiB is available");
+        Directory.Exists(Path.Combine(_dir, "o")).Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("--shard", "3/2")]
     [InlineData("--dtype", "f8")]

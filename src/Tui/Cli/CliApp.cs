@@ -18,6 +18,9 @@ public static class CliApp
             DumpVerb.Create(context),
             DumpMergeVerb.Create(context),
             BenchVerb.Create(context),
+            EvalVerb.Create(context),
+            TrainVerb.Create(context),
+            ParamsVerb.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

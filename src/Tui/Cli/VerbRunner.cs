@@ -20,7 +20,8 @@ public static class VerbRunner
             return body();
         }
         catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException
-            or DirectoryNotFoundException or UnauthorizedAccessException or DumpException or SafetensorsFormatException)
+            or DirectoryNotFoundException or UnauthorizedAccessException or DumpException or SafetensorsFormatException
+            or MemoryRequestTooLargeException)
         {
             context.Error.WriteLine($"llamajump: error: {e.Message}");
             return ExitCodes.BadInput;

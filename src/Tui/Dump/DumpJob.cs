@@ -23,7 +23,9 @@ public static class DumpJob
     public static DumpOutcome Run(DumpOptions options, ModelResolver models, TextWriter log, CancellationToken cancel)
     {
         string modelPath = models.Resolve(options.Model);
-        var info = ModelInfo.Read(modelPath);
+        var gguf = Interop.Gguf.GgufFile.Read(modelPath);
+        var info = ModelInfo.FromGguf(gguf);
+        MemoryEstimate.EnsureFits(gguf, new SessionOptions(options.Sequences, options.MaxTokens, options.Threads));
         var corpus = CorpusReader.Read(options.Corpus);
         ReportCorpus(log, options.Corpus, corpus);
         if (corpus.Sentences.Count == 0)

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using LlamaJump.Shortcuts.Jumps;
+
+namespace LlamaJump.Shortcuts.Evaluation;
+
+/// <summary>
+/// The paper's evaluation (sections 5–6, Figures 2 and 4): for every exit level k = 0 … L−2 and every shortcut, the
+/// shortcut's prediction head(shortcut(h^k)) on each test sample is compared with the full model's top-1 token:
+/// Precision@1 and Surprisal, averaged over the test samples (<see cref="LogitScorer"/>). Shortcuts: identity
+/// (head(h^k)), N-NJTC (jump_k), OJFA (jump_{m*}), each selected arbitrary jump m, and the joint jump — those the
+/// jump set holds. Identity at the last block (head(h^{L−1}), the full model) is scored too, as a sanity check.
+/// <para>Work: per level, per batch of rows, each distinct jump once (N-NJTC at level k is the arbitrary jump k; OJFA
+/// is the arbitrary jump m*), then one head call per jump. The head runs on the calling thread; jumps and scoring use
+/// <see cref="EvalSettings.Threads"/>. Sums are taken in row order, so results do not depend on threads or batch
+/// size beyond float rounding inside the head.</para>
+/// </summary>
+public sealed class JumpEvaluator(IHead head, EvalSettings settings)
+{
+    /// <summary>Key of the identity shortcut in a level's work list; jumps are keyed by their level m ≥ 0.</summary>
+    private const int IdentityKey = -1;
+    private const int JointKey = -2;
+
+    /// <summary>What <see cref="Evaluate"/> will do: the arbitrary jumps, the methods present, and the hidden vectors
+    /// that go through the head (for progress).</summary>
+    public EvalPlan Plan(IEvalSamples samples, JumpSet jumps)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(jumps);
+        int nLayer = samples.NLayer;
+        if (nLayer < 2)
+        {
+            throw new EvaluationException($"the samples have {nLayer} block; exit levels need at least 2");
+        }
+        if (jumps.Identity.NLayer != nLayer || jumps.Identity.NEmbd != samples.NEmbd)
+        {
+            throw new EvaluationException(
+                $"the jumps are for {jumps.Identity.NLayer} blocks of n_embd {jumps.Identity.NEmbd}, the samples have {nLayer} blocks of n_embd {samples.NEmbd}");
+        }
+        if (head.NEmbd != samples.NEmbd)
+        {
+            throw new EvaluationException($"the head takes n_embd {head.NEmbd}, the samples have n_embd {samples.NEmbd}");
+        }
+        if (jumps.Levels.Count != nLayer - 1)
+        {
+            throw new EvaluationException($"the jump set has {jumps.Levels.Count} level slots, expected one per exit level ({nLayer - 1})");
+        }
+        if (samples.Count == 0)
+        {
+            throw new EvaluationException("there are no test samples");
+        }
+        foreach (var (jump, m) in jumps.Levels.Select((j, m) => (j, m)).Append((jumps.Joint, -1)))
+        {
+            if (jump is not null && jump.Hidden != samples.NEmbd)
+            {
+                throw new EvaluationException($"{(m < 0 ? "the joint jump" : $"jump {m}")} is for n_embd {jump.Hidden}, the samples have n_embd {samples.NEmbd}");
+            }
+        }
+        int exitLevels = nLayer - 1;
+        var available = Enumerable.Range(0, exitLevels).Where(m => jumps.Levels[m] is not null).ToList();
+        IReadOnlyList<int> arbitrary;
+        try
+        {
+            // Arbitrary choices compare jumps with each other: meaningless with only the OJFA jump at hand.
+            arbitrary = settings.Arbitrary.All && available.Count < exitLevels ? [] : settings.Arbitrary.Resolve(available, exitLevels);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EvaluationException(e.Message);
+        }
+        bool nnjtc = available.Count == exitLevels;
+        bool ojfa = jumps.Ojfa >= 0 && jumps.Ojfa < exitLevels && jumps.Levels[jumps.Ojfa] is not null;
+        bool joint = jumps.Joint is not null;
+
+        var keys = new List<int>[nLayer];
+        for (int k = 0; k < exitLevels; k++)
+        {
+            var set = new SortedSet<int> { IdentityKey };
+            if (nnjtc) set.Add(k);
+            if (ojfa) set.Add(jumps.Ojfa);
+            if (joint) set.Add(JointKey);
+            set.UnionWith(arbitrary);
+            keys[k] = [.. set];
+        }
+        keys[nLayer - 1] = [IdentityKey];
+        long vectors = keys.Sum(list => (long)list.Count) * samples.Count;
+        return new EvalPlan(arbitrary, nnjtc, ojfa, joint, keys, vectors);
+    }
+
+    /// <summary>Evaluates <paramref name="jumps"/> on <paramref name="samples"/>. <paramref name="progress"/> gets
+    /// the number of hidden vectors after each head call.</summary>
+    /// <exception cref="EvaluationException">mismatched shapes, a top-1 token outside the head's vocabulary, or
+    /// non-finite logits</exception>
+    public EvalResult Evaluate(IEvalSamples samples, JumpSet jumps, Action<long>? progress = null)
+    {
+        var plan = Plan(samples, jumps);
+        var clock = Stopwatch.StartNew();
+        int nLayer = samples.NLayer, nEmbd = samples.NEmbd, nVocab = head.NVocab, count = samples.Count;
+        int threads = settings.EffectiveThreads;
+        var targets = new int[count];
+        double dumpSurprisal = 0;
+        for (int i = 0; i < count; i++)
+        {
+            targets[i] = samples.Top1(i);
+            if ((uint)targets[i] >= (uint)nVocab)
+            {
+                throw new EvaluationException($"test row {i}: the full model's top-1 token {targets[i]} is outside the head's vocabulary of {nVocab}");
+            }
+            dumpSurprisal -= samples.Top1LogProb(i);
+        }
+        dumpSurprisal /= count;
+
+        int batch = Math.Min(settings.RowsPerCall(nVocab), count);
+        var hidden = new float[batch * nEmbd];
+        var jumped = new float[batch * nEmbd];
+        var logits = new float[batch * nVocab];
+        var hits = new bool[batch];
+        var surprisal = new double[batch];
+        // [level][key index] → hits, surprisal sum
+        var hitCounts = plan.Keys.Select(list => new long[list.Count]).ToArray();
+        var surprisalSums = plan.Keys.Select(list => new double[list.Count]).ToArray();
+        long headVectors = 0;
+        var headClock = new Stopwatch();
+
+        for (int level = 0; level < nLayer; level++)
+        {
+            var keys = plan.Keys[level];
+            for (int first = 0; first < count; first += batch)
+            {
+                int rows = Math.Min(batch, count - first);
+                samples.ReadRows(level, first, hidden.AsSpan(0, rows * nEmbd));
+                for (int j = 0; j < keys.Count; j++)
+                {
+                    var input = hidden;
+                    if (keys[j] != IdentityKey)
+                    {
+                        ApplyJump(keys[j] == JointKey ? jumps.Joint! : jumps.Levels[keys[j]]!, hidden, jumped, rows, nEmbd, threads);
+                        input = jumped;
+                    }
+                    headClock.Start();
+                    head.Apply(input.AsSpan(0, rows * nEmbd), rows, logits.AsSpan(0, rows * nVocab));
+                    headClock.Stop();
+                    headVectors += rows;
+                    LogitScorer.ScoreRows(logits, rows, nVocab, targets[first..(first + rows)], hits, surprisal, threads);
+                    for (int i = 0; i < rows; i++)
+                    {
+                        if (!double.IsFinite(surprisal[i]))
+                        {
+                            throw new EvaluationException(
+                                $"{Describe(keys[j])} at level {level} gives non-finite logits for test row {first + i}");
+                        }
+                        hitCounts[level][j] += hits[i] ? 1 : 0;
+                        surprisalSums[level][j] += surprisal[i];
+                    }
+                    progress?.Invoke(rows);
+                }
+            }
+        }
+
+        int exitLevels = nLayer - 1;
+        MethodScores Scores(Func<int, int> keyAtLevel)
+        {
+            var precision = new double[exitLevels];
+            var meanSurprisal = new double[exitLevels];
+            for (int k = 0; k < exitLevels; k++)
+            {
+                int j = plan.Keys[k].IndexOf(keyAtLevel(k));
+                precision[k] = (double)hitCounts[k][j] / count;
+                meanSurprisal[k] = surprisalSums[k][j] / count;
+            }
+            return new MethodScores(precision, meanSurprisal);
+        }
+        var arbitrary = plan.Arbitrary.ToDictionary(m => m, m => Scores(_ => m));
+        var sanity = new SanityCheck(nLayer - 1, (double)hitCounts[nLayer - 1][0] / count, surprisalSums[nLayer - 1][0] / count, dumpSurprisal);
+        return new EvalResult(
+            nLayer, nEmbd, nVocab, count, jumps.Ojfa,
+            Scores(_ => IdentityKey),
+            plan.Nnjtc ? Scores(k => k) : null,
+            plan.Ojfa ? Scores(_ => jumps.Ojfa) : null,
+            plan.Joint ? Scores(_ => JointKey) : null,
+            arbitrary,
+            arbitrary.Count > 0 ? Mean(arbitrary.Values, exitLevels) : null,
+            arbitrary.Count > 0 ? Range(arbitrary.Values, exitLevels) : null,
+            sanity,
+            new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds));
+    }
+
+    private static void ApplyJump(JumpWeights jump, float[] input, float[] output, int rows, int nEmbd, int threads)
+    {
+        int slices = (int)Math.Clamp(Math.Min(threads, rows * (long)nEmbd * jump.Rank / MinMultiplyAddsPerSlice), 1, rows);
+        Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = threads }, slice =>
+        {
+            int first = (int)((long)rows * slice / slices), end = (int)((long)rows * (slice + 1) / slices);
+            jump.Apply(input.AsSpan(first * nEmbd, (end - first) * nEmbd), output.AsSpan(first * nEmbd, (end - first) * nEmbd), end - first);
+        });
+    }
+
+    private static MethodScores Mean(IEnumerable<MethodScores> all, int levels)
+    {
+        var list = all.ToList();
+        return new MethodScores(
+            Enumerable.Range(0, levels).Select(k => list.Average(s => s.Precision[k])).ToList(),
+            Enumerable.Range(0, levels).Select(k => list.Average(s => s.Surprisal[k])).ToList());
+    }
+
+    private static ArbitraryRange Range(IEnumerable<MethodScores> all, int levels)
+    {
+        var list = all.ToList();
+        ScoreRange Of(Func<MethodScores, IReadOnlyList<double>> pick) => new(
+            Enumerable.Range(0, levels).Select(k => list.Min(s => pick(s)[k])).ToList(),
+            Enumerable.Range(0, levels).Select(k => list.Max(s => pick(s)[k])).ToList());
+        return new ArbitraryRange(Of(s => s.Precision), Of(s => s.Surprisal));
+    }
+
+    private static string Describe(int key) => key switch
+    {
+        IdentityKey => "the identity shortcut",
+        JointKey => "the joint jump",
+        _ => $"jump {key}",
+    };
+
+    /// <summary>Below this many multiply-adds per thread a slice of a jump is not worth a thread.</summary>
+    private const long MinMultiplyAddsPerSlice = 1 << 16;
+}
+
+/// <summary>What an evaluation covers: the arbitrary jumps m scored, which of N-NJTC, OJFA and joint are present, the
+/// shortcut keys per level (identity −1, joint −2, jump m as m; level L−1 holds identity only), and the number of
+/// hidden vectors through the head.</summary>
+public sealed record EvalPlan(IReadOnlyList<int> Arbitrary, bool Nnjtc, bool Ojfa, bool Joint, IReadOnlyList<List<int>> Keys, long HeadVectors);

@@ -1,0 +1,138 @@
+using LlamaJump.Shortcuts.Jumps;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlamaJump.Shortcuts.Training;
+
+/// <summary>
+/// G jumps as one module (eq. 1 for each, no residual): A [G,H,r], B [G,r,H], BatchNorm's γ and β [G,H] as parameters
+/// and its running mean and variance [G,H] as buffers. x [g,N,H] holds one batch per jump (for the jumps in
+/// <c>active</c>, or all G).
+/// <para>BatchNorm follows <c>nn.BatchNorm1d</c>: in training mode it normalises with the batch mean and the biased
+/// batch variance, and updates the running statistics with momentum 0.1 using the unbiased variance; in evaluation
+/// mode it uses the running statistics; eps 1e-5; γ starts at 1, β at 0.</para>
+/// <para>The computation is eq. 1–2 rearranged so that no [g,N,H] intermediate is ever formed (on a 31 × 256 × 4096
+/// batch each one costs more than all the matrix products together, and autograd would keep several):
+/// BatchNorm is affine per feature, so BatchNorm(x)·A = x·A′ + c with A′ = diag(γ/σ)·A and c = (β − μ·γ/σ)·A
+/// (<see cref="Low"/>; the batch statistics μ, σ depend on the data only, not on a parameter), and
+/// ‖low·B − t‖² = low·(B Bᵀ)·low − 2 low·(B t) + ‖t‖² (<see cref="SquaredError"/>). Gradients are those of eq. 2.</para>
+/// <para>Jumps outside <c>active</c> take no part in the computation: they get no gradient and their running
+/// statistics stay as they are (Adam may still move their weights from its momentum; the trainer keeps each jump's
+/// best weights apart, so that does not matter).</para>
+/// </summary>
+internal sealed class StackedJumps : nn.Module<Tensor, Tensor>
+{
+    public const double Momentum = 0.1;
+    public const float Eps = 1e-5f;
+
+    private readonly Parameter _a;
+    private readonly Parameter _b;
+    private readonly Parameter _gamma;
+    private readonly Parameter _beta;
+    private readonly Tensor _runningMean;
+    private readonly Tensor _runningVar;
+
+    /// <param name="a">[G][H][r] initial A, row-major.</param>
+    /// <param name="b">[G][r][H] initial B, row-major.</param>
+    public StackedJumps(int groups, int hidden, int rank, float[] a, float[] b) : base(nameof(StackedJumps))
+    {
+        Groups = groups;
+        Hidden = hidden;
+        Rank = rank;
+        _a = nn.Parameter(tensor(a, [groups, hidden, rank]));
+        _b = nn.Parameter(tensor(b, [groups, rank, hidden]));
+        _gamma = nn.Parameter(ones(groups, hidden));
+        _beta = nn.Parameter(zeros(groups, hidden));
+        _runningMean = zeros(groups, hidden);
+        _runningVar = ones(groups, hidden);
+        register_parameter("a", _a);
+        register_parameter("b", _b);
+        register_parameter("gamma", _gamma);
+        register_parameter("beta", _beta);
+        register_buffer("running_mean", _runningMean);
+        register_buffer("running_var", _runningVar);
+    }
+
+    public int Groups { get; }
+    public int Hidden { get; }
+    public int Rank { get; }
+
+    public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <summary>ĥ = BatchNorm(x)·A·B [g,N,H] (in training mode this also updates the running statistics).</summary>
+    public Tensor Forward(Tensor x, Tensor? active) => Low(x, active).bmm(Select(_b, active));
+
+    /// <summary>BatchNorm(x)·A [g,N,r], as x·A′ + c. In training mode: batch statistics, and the running statistics
+    /// of the active jumps are updated.</summary>
+    /// <param name="x">[g,N,H]: g = G, or the length of <paramref name="active"/>.</param>
+    /// <param name="active">Indices of the jumps x feeds (int64, ascending), or null for all.</param>
+    public Tensor Low(Tensor x, Tensor? active)
+    {
+        Tensor a = Select(_a, active);
+        Tensor gamma = Select(_gamma, active).unsqueeze(1), beta = Select(_beta, active).unsqueeze(1);
+        Tensor mean, inverseStd;
+        if (training)
+        {
+            using var noGrad = no_grad();
+            long n = x.shape[1];
+            var (variance, batchMean) = var_mean(x, [1L], unbiased: false, keepdim: true); // biased: what the batch is normalised with
+            mean = batchMean;
+            inverseStd = (variance + Eps).rsqrt();
+            Store(_runningMean, active, Select(_runningMean, active) * (1 - Momentum) + batchMean.squeeze(1) * Momentum);
+            Store(_runningVar, active, Select(_runningVar, active) * (1 - Momentum) + variance.squeeze(1) * (Momentum * n / (n - 1.0)));
+        }
+        else
+        {
+            mean = Select(_runningMean, active).unsqueeze(1);
+            inverseStd = (Select(_runningVar, active).unsqueeze(1) + Eps).rsqrt();
+        }
+        var scale = inverseStd * gamma;                   // [g,1,H]: γ/σ
+        var folded = a * scale.transpose(1, 2);           // [g,H,r]: diag(γ/σ)·A
+        var offset = (beta - mean * scale).bmm(a);        // [g,1,r]: (β − μ·γ/σ)·A
+        return x.bmm(folded) + offset;
+    }
+
+    /// <summary>‖ĥ − t‖² per row [g,N] for ĥ = <paramref name="low"/>·B, without forming ĥ.</summary>
+    /// <param name="low">[g,N,r] from <see cref="Low"/> with the same <paramref name="active"/>.</param>
+    /// <param name="target">[N,H], the same target rows for every jump.</param>
+    public Tensor SquaredError(Tensor low, Tensor target, Tensor? active)
+    {
+        var b = Select(_b, active);
+        long g = b.shape[0], n = target.shape[0];
+        var gram = b.bmm(b.transpose(1, 2));                                                   // [g,r,r]: B Bᵀ
+        var projected = target.mm(b.reshape(g * Rank, Hidden).t()).view(n, g, Rank).transpose(0, 1); // [g,N,r]: B t
+        var quadratic = (low.bmm(gram) * low).sum([2]);
+        var cross = (low * projected).sum([2]);
+        return quadratic - 2 * cross + target.square().sum([1]).unsqueeze(0);
+    }
+
+    /// <summary>Jump <paramref name="group"/>'s current weights, BatchNorm in inference form (running statistics).</summary>
+    public JumpWeights Export(int group)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return new JumpWeights(Hidden, Rank,
+            Floats(_gamma[group]), Floats(_beta[group]), Floats(_runningMean[group]), Floats(_runningVar[group]),
+            Floats(_a[group]), Floats(_b[group]), Eps);
+    }
+
+    /// <summary>The contents of a CPU tensor as a new array (row-major).</summary>
+    public static float[] Floats(Tensor t)
+    {
+        var flat = t.detach().contiguous().reshape(-1);
+        var values = new float[flat.shape[0]];
+        flat.data<float>().CopyTo(values);
+        return values;
+    }
+
+    private static Tensor Select(Tensor t, Tensor? active) => active is null ? t : t.index_select(0, active);
+
+    private static void Store(Tensor buffer, Tensor? active, Tensor values)
+    {
+        if (active is null)
+            buffer.copy_(values);
+        else
+            buffer.index_copy_(0, active, values);
+    }
+}

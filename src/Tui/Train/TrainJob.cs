@@ -1,0 +1,54 @@
+using System.Globalization;
+using LlamaJump.Dumps;
+using LlamaJump.Dumps.Safetensors;
+using LlamaJump.Shortcuts;
+using LlamaJump.Shortcuts.Jumps;
+using LlamaJump.Shortcuts.Training;
+using LlamaJump.Tui.Cli;
+
+namespace LlamaJump.Tui.Train;
+
+/// <summary>What <see cref="TrainJob.Run"/> did, for the report.</summary>
+public sealed record TrainOutcome(JumpTrainingOutcome Result, string OutPath, long FileBytes, int Threads, double TotalSeconds, long? PeakBytes);
+
+/// <summary><c>llamajump train</c>'s work: open the dump, train and score on its train split, write the jump file.</summary>
+public static class TrainJob
+{
+    public static TrainOutcome Run(TrainOptions options, TextWriter log, CancellationToken cancellation)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string outPath = Path.GetFullPath(options.Out);
+        string? outDirectory = Path.GetDirectoryName(outPath);
+        if (outDirectory is not null && !Directory.Exists(outDirectory))
+            throw new UserInputException($"{outDirectory} does not exist (the directory of --out)");
+
+        using var dump = DumpReader.Open(options.Dump);
+        var manifest = dump.Manifest;
+        if (manifest.Shard is { } shard)
+            throw new UserInputException($"{options.Dump} is shard {shard} of a dump; join the shards with llamajump dump-merge and train on the merged dump");
+        var split = dump.Split(DumpSplit.Train);
+        var model = manifest.Model;
+        if (model.NLayer < 2)
+            throw new UserInputException($"{options.Dump}: the model has {model.NLayer} block(s); a jump needs an exit level before the last block");
+        int rank = options.Rank ?? JumpRank.Default(model.NEmbd);
+        if (rank >= model.NEmbd)
+            throw new UserInputException($"--rank {rank} is not below n_embd {model.NEmbd} of {model.File}: a jump is low-rank");
+
+        int threads = TorchRuntime.ConfigureThreads(options.Threads);
+        log.WriteLine($"train: {options.Dump}: {model.File} ({model.Architecture}, {model.NLayer} blocks, n_embd {model.NEmbd}), {split.Count} train samples ({split.Dtype.LowerName()})");
+        string rankNote = options.Rank is not null ? "--rank" : JumpRank.Explain(model.NEmbd);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train: rank {rank} ({rankNote}); {model.NLayer - 1} exit levels{(options.Joint ? " + the joint jump" : "")}; strategy {options.Strategy.Name()}; {options.Epochs} epochs max, batch {options.BatchSize}, lr {options.LearningRate:G}, patience {options.Patience}, validation {options.ValidationFraction:P0}, seed {options.Seed}; {threads} threads"));
+
+        var identity = new JumpIdentity(model.Sha256, model.Architecture, model.NLayer, model.NEmbd, model.File,
+            manifest.Corpus.Sha256, manifest.Seed, split.Count);
+        var rows = new DumpJumpRows(split, options.Dump);
+        var result = JumpTraining.Run(rows, identity, options.ToTrainingOptions() with { Rank = rank }, new TrainLog(log), cancellation);
+
+        if (options.OjfaOnly)
+            JumpFile.WriteOjfaOnly(outPath, result.Set);
+        else
+            JumpFile.Write(outPath, result.Set);
+        return new TrainOutcome(result, outPath, new FileInfo(outPath).Length, threads, clock.Elapsed.TotalSeconds, PeakMemory.Bytes());
+    }
+}
