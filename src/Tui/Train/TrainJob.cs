@@ -14,6 +14,10 @@ public sealed record TrainOutcome(JumpTrainingOutcome Result, string OutPath, lo
 /// <summary><c>llamajump train</c>'s work: open the dump, train and score on its train split, write the jump file.</summary>
 public static class TrainJob
 {
+    /// <summary>Below this many input floats per step (exit levels × batch × n_embd) training uses one thread unless
+    /// --threads says otherwise.</summary>
+    public const long SmallStepFloats = 4L << 20;
+
     public static TrainOutcome Run(TrainOptions options, TextWriter log, CancellationToken cancellation)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -34,11 +38,16 @@ public static class TrainJob
         if (rank >= model.NEmbd)
             throw new UserInputException($"--rank {rank} is not below n_embd {model.NEmbd} of {model.File}: a jump is low-rank");
 
-        int threads = TorchRuntime.ConfigureThreads(options.Threads);
+        // A step of a small model is microseconds of work per operation, less than what synchronising libtorch's
+        // threads costs: measured on stories260K (2 cores), one thread trained as fast as two on an idle machine
+        // and 3–8× faster when the cores were shared with other work. Large models use every core.
+        long stepFloats = (long)(model.NLayer - 1) * options.BatchSize * model.NEmbd;
+        bool tiny = options.Threads is null && stepFloats < SmallStepFloats;
+        int threads = TorchRuntime.ConfigureThreads(tiny ? 1 : options.Threads);
         log.WriteLine($"train: {options.Dump}: {model.File} ({model.Architecture}, {model.NLayer} blocks, n_embd {model.NEmbd}), {split.Count} train samples ({split.Dtype.LowerName()})");
         string rankNote = options.Rank is not null ? "--rank" : JumpRank.Explain(model.NEmbd);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train: rank {rank} ({rankNote}); {model.NLayer - 1} exit levels{(options.Joint ? " + the joint jump" : "")}; strategy {options.Strategy.Name()}; {options.Epochs} epochs max, batch {options.BatchSize}, lr {options.LearningRate:G}, patience {options.Patience}, validation {options.ValidationFraction:P0}, seed {options.Seed}; {threads} threads"));
+            $"train: rank {rank} ({rankNote}); {model.NLayer - 1} exit levels{(options.Joint ? " + the joint jump" : "")}; strategy {options.Strategy.Name()}; {options.Epochs} epochs max, batch {options.BatchSize}, lr {options.LearningRate:G}, patience {options.Patience}, validation {options.ValidationFraction:P0}, seed {options.Seed}; {threads} thread{(threads == 1 ? "" : "s")}{(tiny ? " (a small model: one thread is faster; --threads to override)" : "")}"));
 
         var identity = new JumpIdentity(model.Sha256, model.Architecture, model.NLayer, model.NEmbd, model.File,
             manifest.Corpus.Sha256, manifest.Seed, split.Count);

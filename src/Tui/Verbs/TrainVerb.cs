@@ -26,7 +26,7 @@ public static class TrainVerb
         var strategy = new Option<string>("--strategy") { Description = "batched (all levels as one computation) or loop (one level after another)", DefaultValueFactory = _ => "batched" };
         var ojfaOnly = new Option<bool>("--ojfa-only") { Description = "Write only the chosen OJFA jump (the single-jump file early exit loads), with all metadata" };
         var noJoint = new Option<bool>("--no-joint") { Description = "Skip the joint jump (trained on all exit levels pooled)" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores; one for a small model, where threads cost more than they save)" };
         var command = new Command("train", "Train a jump per exit level and the joint jump, score them (D_m) and choose the OJFA jump")
         {
             dump, output, rank, epochs, batch, lr, seed, patience, validation, strategy, ojfaOnly, noJoint, threads,

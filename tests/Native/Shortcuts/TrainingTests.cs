@@ -19,7 +19,7 @@ public sealed class TrainingTests
     [Fact]
     public void A_level_that_is_an_exact_rank_r_map_of_the_target_is_learned_and_chosen()
     {
-        TorchRuntime.ConfigureThreads(2);
+        TorchRuntime.ConfigureThreads(1);
         const int exact = 2;
         var rows = TrainingData.ExactLevel(layers: 5, hidden: 16, rank: 4, count: 600, exact: exact);
         var options = new JumpTrainingOptions { Rank = 4, Epochs = 150, BatchSize = 64, LearningRate = 1e-2, Patience = 20, Seed = 3 };
@@ -66,7 +66,7 @@ public sealed class TrainingTests
     [Fact]
     public void Batched_and_loop_strategies_give_the_same_jumps()
     {
-        TorchRuntime.ConfigureThreads(2);
+        TorchRuntime.ConfigureThreads(1);
         var rows = TrainingData.ExactLevel(layers: 4, hidden: 12, rank: 3, count: 300, exact: 1);
         var options = new JumpTrainingOptions { Rank = 3, Epochs = 12, BatchSize = 32, LearningRate = 5e-3, Patience = 3, TrainJoint = false };
 
@@ -119,7 +119,7 @@ public sealed class TrainingTests
     {
         // Checks the rearranged computation (BatchNorm folded into A, ‖ĥ − t‖² expanded) against the plain one:
         // JumpWeights.Apply, then the squared distance, in double.
-        TorchRuntime.ConfigureThreads(2);
+        TorchRuntime.ConfigureThreads(1);
         var rows = TrainingData.ExactLevel(layers: 3, hidden: 12, rank: 3, count: 200, exact: 1);
         var options = new JumpTrainingOptions { Rank = 3, Epochs = 6, BatchSize = 16, LearningRate = 1e-2, Patience = 100, TrainJoint = false };
 
