@@ -83,8 +83,8 @@ public static class DumpJob
             var buffer = new DumpWriteBuffer(writer, split, session.NLayer, session.NEmbd, maxSeconds: options.SyncSeconds);
             foreach (var group in writer.Plan.Of(split).Chunk(options.Sequences))
             {
-                var todo = Enumerable.Range(0, group.Length).Where(j => remaining.Contains(group[j].SampleIndex)).ToList();
-                if (todo.Count == 0)
+                var pending = Enumerable.Range(0, group.Length).Where(j => remaining.Contains(group[j].SampleIndex)).ToList();
+                if (pending.Count == 0)
                 {
                     continue;
                 }
@@ -96,14 +96,14 @@ public static class DumpJob
                 }
                 var sequences = group.Select(p => tokens.Of(p.SentenceIndex)[..(p.Position + 1)]).ToList();
                 var batch = decoder.Decode(sequences);
-                if (todo.Count < group.Length)
+                if (pending.Count < group.Length)
                 {
-                    batch = batch.Select(todo);
+                    batch = batch.Select(pending);
                 }
-                var results = todo.Select((j, k) => new DumpSampleResult(sequences[j], batch.Top1[k], batch.Top1LogProb[k], tokens.IsTruncated(group[j].SentenceIndex)));
-                written += buffer.Add(batch, todo.Select(j => group[j].SampleIndex), results);
+                var results = pending.Select((j, k) => new DumpSampleResult(sequences[j], batch.Top1[k], batch.Top1LogProb[k], tokens.IsTruncated(group[j].SentenceIndex)));
+                written += buffer.Add(batch, pending.Select(j => group[j].SampleIndex), results);
                 decodedTokens += sequences.Sum(s => s.Length);
-                progress.Advance(todo.Count);
+                progress.Advance(pending.Count);
             }
             written += buffer.Flush();
         }
