@@ -32,4 +32,27 @@ internal static unsafe partial class LlamaJumpNative
 
     [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_head(nint ctx, float* hidden, int n_rows, float* logits, long logits_capacity);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_set_jump(nint ctx, int n_embd, int rank, float* gamma, float* beta,
+        float* running_mean, float* running_var, float eps, float* a, float* b);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_set_policy(nint ctx, int* levels, int n_levels, float lambda, int fill);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_get_levels(nint ctx, int* levels, int capacity);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_blocks_computed(nint ctx);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_kv_get(nint ctx, int seq_id, int pos, int il, float* k, long k_capacity, float* v, long v_capacity);
+}
+
+/// <summary>enum llama_jump_fill</summary>
+internal enum LlamaJumpFill
+{
+    None = 0,
+    Propagate = 1,
 }

@@ -1,0 +1,86 @@
+using LLama;
+using LlamaJump.Interop.Native;
+
+namespace LlamaJump.Interop.EarlyExit;
+
+/// <summary>
+/// The early-exit entry points of the patched backend (include/llama-jump.h) on a LLamaSharp context: install a jump,
+/// set the policy, read back the exit block of each output and the blocks the scheduler reached, read a KV row.
+/// Every call validates natively and throws <see cref="LlamaJumpException"/> with the library's message.
+/// </summary>
+public static class NativeEarlyExit
+{
+    public static void Install(LLamaContext context, ExitJump jump)
+    {
+        ArgumentNullException.ThrowIfNull(jump);
+        long h = jump.NEmbd, r = jump.Rank;
+        if (jump.Gamma.Length != h || jump.Beta.Length != h || jump.RunningMean.Length != h || jump.RunningVar.Length != h
+            || jump.A.Length != h * r || jump.B.Length != h * r)
+        {
+            throw new ArgumentException($"the jump's arrays do not match n_embd {h} and rank {r}", nameof(jump));
+        }
+        unsafe
+        {
+            fixed (float* gamma = jump.Gamma)
+            fixed (float* beta = jump.Beta)
+            fixed (float* mean = jump.RunningMean)
+            fixed (float* variance = jump.RunningVar)
+            fixed (float* a = jump.A)
+            fixed (float* b = jump.B)
+            {
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_set_jump(BlockCapture.Handle(context),
+                    jump.NEmbd, jump.Rank, gamma, beta, mean, variance, jump.Eps, a, b));
+            }
+        }
+    }
+
+    public static void SetPolicy(LLamaContext context, ExitPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        int[] levels = policy.Levels.ToArray();
+        unsafe
+        {
+            fixed (int* p = levels)
+            {
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_set_policy(BlockCapture.Handle(context), p,
+                    levels.Length, policy.Lambda, (int)(policy.Propagate ? LlamaJumpFill.Propagate : LlamaJumpFill.None)));
+            }
+        }
+    }
+
+    /// <summary>The block that produced each output of the last decode (n_layer − 1 = full depth).</summary>
+    public static int[] LastLevels(LLamaContext context, int outputs)
+    {
+        var levels = new int[Math.Max(outputs, 1)];
+        int n;
+        unsafe
+        {
+            fixed (int* p = levels)
+            {
+                n = LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_get_levels(BlockCapture.Handle(context), p, levels.Length));
+            }
+        }
+        return levels[..n];
+    }
+
+    /// <summary>Blocks the scheduler reached in the last decode (needs a policy to have been set for it).</summary>
+    public static int BlocksComputed(LLamaContext context) =>
+        LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_blocks_computed(BlockCapture.Handle(context)));
+
+    /// <summary>Block <paramref name="block"/>'s K and V rows of the cell holding (<paramref name="sequence"/>,
+    /// <paramref name="position"/>), as floats.</summary>
+    public static (float[] K, float[] V) ReadKv(LLamaContext context, int sequence, int position, int block, int nK, int nV)
+    {
+        var k = new float[nK];
+        var v = new float[nV];
+        unsafe
+        {
+            fixed (float* pk = k)
+            fixed (float* pv = v)
+            {
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_kv_get(BlockCapture.Handle(context), sequence, position, block, pk, nK, pv, nV));
+            }
+        }
+        return (k, v);
+    }
+}
