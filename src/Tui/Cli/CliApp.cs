@@ -21,6 +21,8 @@ public static class CliApp
             EvalVerb.Create(context),
             TrainVerb.Create(context),
             ParamsVerb.Create(context),
+            ChatVerb.Create(context),
+            GenerateVerb.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

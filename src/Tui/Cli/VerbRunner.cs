@@ -19,7 +19,7 @@ public static class VerbRunner
         {
             return body();
         }
-        catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException
+        catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException or LlamaJumpException
             or DirectoryNotFoundException or UnauthorizedAccessException or DumpException or SafetensorsFormatException
             or MemoryRequestTooLargeException)
         {

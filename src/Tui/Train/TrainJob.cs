@@ -58,6 +58,9 @@ public static class TrainJob
             JumpFile.WriteOjfaOnly(outPath, result.Set);
         else
             JumpFile.Write(outPath, result.Set);
+        // generate and chat find a model's jumps by its sha256 in the cache without --jumps
+        if (JumpLocator.Remember(result.Set) is { } cached)
+            log.WriteLine($"train: the OJFA jump is also kept at {cached} (found there by generate and chat)");
         return new TrainOutcome(result, outPath, new FileInfo(outPath).Length, threads, clock.Elapsed.TotalSeconds, PeakMemory.Bytes());
     }
 }

@@ -7,7 +7,8 @@ using LlamaJump.Tui.Cli;
 namespace LlamaJump.Tui.Verbs;
 
 /// <summary><c>llamajump bench dump</c>: ratios measured side by side in one run (not absolute timings, which are
-/// meaningless on a shared machine).</summary>
+/// meaningless on a shared machine). <c>llamajump bench make-model</c>: a random-weight llama of a realistic shape to
+/// benchmark on.</summary>
 public static class BenchVerb
 {
     public static Command Create(CliContext context)
@@ -30,11 +31,60 @@ public static class BenchVerb
             Print(context.Out, result);
             return ExitCodes.Success;
         }));
-        return new Command("bench", "Benchmarks that print ratios measured side by side") { dump };
+        return new Command("bench", "Benchmarks that print ratios measured side by side") { dump, MakeModel(context) };
+    }
+
+    private static Command MakeModel(CliContext context)
+    {
+        var output = new Option<string>("--out") { Description = "GGUF file to write", Required = true };
+        var blocks = new Option<int>("--blocks") { Description = "Transformer blocks", DefaultValueFactory = _ => MakeModelOptions.DefaultBlocks };
+        var embd = new Option<int>("--embd") { Description = "Hidden size n_embd", DefaultValueFactory = _ => MakeModelOptions.DefaultEmbd };
+        var ff = new Option<int>("--ff") { Description = "Feed-forward size n_ff", DefaultValueFactory = _ => MakeModelOptions.DefaultFf };
+        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => MakeModelOptions.DefaultHeads };
+        var headsKv = new Option<int?>("--heads-kv") { Description = "Key/value heads (default: --heads)" };
+        var type = new Option<string>("--type") { Description = "Weight type: f16, f32 or bf16", DefaultValueFactory = _ => "f16" };
+        var vocab = new Option<string>("--vocab") { Description = "Vocab-only GGUF whose tokenizer the model takes (default: the shared Llama-2 32k vocab)" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 1 };
+        var command = new Command("make-model", "Write a random-weight llama GGUF of a realistic shape (reused when the file already holds it)")
+        {
+            output, blocks, embd, ff, heads, headsKv, type, vocab, seed,
+        };
+        command.SetAction(parse => VerbRunner.Run(context, () =>
+        {
+            var options = new MakeModelOptions(parse.GetValue(output)!, parse.GetValue(blocks), parse.GetValue(embd), parse.GetValue(ff),
+                parse.GetValue(heads), parse.GetValue(headsKv) ?? parse.GetValue(heads), parse.GetValue(type)!,
+                parse.GetValue(vocab) ?? MakeModelOptions.DefaultVocab(ModelResolver.LocateHome()), parse.GetValue(seed));
+            using var interruption = new Interruption(context.Error);
+            MakeModelResult result;
+            try
+            {
+                result = MakeModelJob.Run(options, context.Error, interruption.Token);
+            }
+            catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+            {
+                context.Error.WriteLine("llamajump: make-model interrupted; no file was written");
+                return ExitCodes.Interrupted;
+            }
+            Print(context.Out, result);
+            return ExitCodes.Success;
+        }));
+        return command;
     }
 
     private static string DefaultCorpus(CliContext context) =>
         Path.Combine(ModelResolver.LocateHome(), "..", "shared", "data", "wikitext-2", "wiki.test.raw");
+
+    private static void Print(TextWriter o, MakeModelResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var spec = r.Plan.Spec;
+        string what = r.Reused ? "reused (same spec)" : string.Create(inv, $"{(r.Replaced ? "replaced" : "built")} in {r.Seconds:0.0} s");
+        o.WriteLine($"bench make-model: {what}");
+        o.WriteLine($"path   {r.Path}");
+        o.WriteLine(string.Create(inv, $"size   {r.FileBytes / 1e6:0.0} MB ({r.FileBytes} bytes)"));
+        o.WriteLine(string.Create(inv,
+            $"shape  {spec.Architecture}, {spec.BlockCount} blocks, n_embd {spec.EmbeddingLength}, n_ff {spec.FeedForwardLength}, {spec.HeadCount} heads ({spec.HeadCountKv} KV, head size {spec.HeadDim}), {r.Plan.WeightType} weights, vocab {r.Plan.VocabSize}, seed {spec.Seed}"));
+    }
 
     private static void Print(TextWriter o, DumpBenchResult r)
     {

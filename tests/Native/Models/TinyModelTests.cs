@@ -6,6 +6,7 @@ using LLama.Native;
 using LLama.Sampling;
 using LlamaJump.Interop;
 using LlamaJump.Interop.Gguf;
+using LlamaJump.Interop.Models;
 using Xunit;
 
 namespace LlamaJump.Tests.Native.Models;
@@ -50,15 +51,15 @@ public sealed class TinyModelTests
         file.GetInteger($"{arch}.block_count").Should().Be(4);
         file.GetInteger($"{arch}.embedding_length").Should().Be(64);
         file.GetInteger($"{arch}.context_length").Should().Be(256);
-        file.GetInteger($"{arch}.attention.head_count").Should().Be(spec.HeadCount);
-        file.GetInteger($"{arch}.attention.head_count_kv").Should().Be(spec.HeadCountKv);
+        file.GetInteger($"{arch}.attention.head_count").Should().Be(spec.Model.HeadCount);
+        file.GetInteger($"{arch}.attention.head_count_kv").Should().Be(spec.Model.HeadCountKv);
         file.GetInteger("general.file_type").Should().Be(0);
         var tokenizerKeys = vocab.Metadata.Keys.Where(k => k.StartsWith("tokenizer.", StringComparison.Ordinal)).ToList();
         tokenizerKeys.Should().Contain("tokenizer.ggml.tokens");
         file.Metadata.Keys.Where(k => k.StartsWith("tokenizer.", StringComparison.Ordinal)).Should().Equal(tokenizerKeys);
         file.Metadata["tokenizer.ggml.tokens"].AsArray<string>().Should().Equal(vocab.Metadata["tokenizer.ggml.tokens"].AsArray<string>());
 
-        var layout = TinyModelLayout.Tensors(spec, vocabSize);
+        var layout = RandomModelLayout.Tensors(spec.Model, vocabSize);
         file.Tensors.Select(t => t.Name).Should().Equal(layout.Select(t => t.Name));
         foreach (var (tensor, expected) in file.Tensors.Zip(layout))
         {
@@ -149,7 +150,7 @@ public sealed class TinyModelTests
         string again = Path.Combine(Path.GetTempPath(), $"llamajump-tiny-again-{Guid.NewGuid():N}.gguf");
         try
         {
-            TinyModelBuilder.Write(spec, GgmlType.F32, TinyModels.VocabPath(spec), again);
+            RandomModelBuilder.Write(spec.Model, GgmlType.F32, TinyModels.VocabPath(spec), again);
 
             Hash(again).Should().Be(Hash(cached));
         }

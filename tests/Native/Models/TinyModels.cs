@@ -2,21 +2,24 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using LlamaJump.Interop.Gguf;
+using LlamaJump.Interop.Models;
 
 namespace LlamaJump.Tests.Native.Models;
 
 /// <summary>
-/// Tiny random-weight GGUFs of the paper's three families (<see cref="TinyModelSpec.All"/>), built on first use and
-/// cached in <c>{temp}/llamajump-tiny-models/{key}/</c>, where the key hashes <see cref="BuilderVersion"/>, the specs
-/// and the bytes of the vocab files, so any change to them builds afresh. Building all six (three families, F32 and
+/// Tiny random-weight GGUFs of the paper's three families (<see cref="TinyModelSpec.All"/>), built by
+/// <see cref="RandomModelBuilder"/> on first use and cached in <c>{temp}/llamajump-tiny-models/{key}/</c>, where the
+/// key hashes <see cref="BuilderVersion"/>, <see cref="RandomModelPlan.GeneratorVersion"/>, the specs and the bytes of
+/// the vocab files, so any change to them builds afresh. Building all six (three families, F32 and
 /// F16) takes under two seconds on 2 cores; the F32 files are 18–28 MB.
 /// Thread-safe: each file is built once per process, and a lock file serialises builders across processes (test
 /// processes may run side by side); a finished file appears only by rename, so one that exists is complete.
 /// </summary>
 public static class TinyModels
 {
-    /// <summary>Bump whenever the layout, the metadata or the weight generator changes what a spec produces.</summary>
-    public const string BuilderVersion = "tiny-models-1";
+    /// <summary>Bump whenever what a spec produces changes in a way <see cref="RandomModelPlan.GeneratorVersion"/>
+    /// (part of the key as well) does not say: how this class calls the builder.</summary>
+    public const string BuilderVersion = "tiny-models-2";
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(5);
     private static readonly ConcurrentDictionary<(TinyModelSpec, GgmlType), Lazy<string>> Built = new();
@@ -49,7 +52,7 @@ public static class TinyModels
             return path;
         using var processLock = AcquireLock(Path.Combine(dir, ".lock"));
         if (!File.Exists(path)) // another process may have built it while this one waited
-            TinyModelBuilder.Write(spec, weightType, VocabPath(spec), path);
+            RandomModelBuilder.Write(spec.Model, weightType, VocabPath(spec), path);
         return path;
     }
 
@@ -71,7 +74,7 @@ public static class TinyModels
 
     private static string CacheKey()
     {
-        var text = new StringBuilder(BuilderVersion).Append('\n');
+        var text = new StringBuilder(BuilderVersion).Append('\n').Append(RandomModelPlan.GeneratorVersion).Append('\n');
         foreach (var spec in TinyModelSpec.All)
         {
             text.Append(spec).Append('\n');

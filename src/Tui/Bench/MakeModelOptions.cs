@@ -1,0 +1,51 @@
+using LlamaJump.Interop.Gguf;
+using LlamaJump.Interop.Models;
+using LlamaJump.Tui.Cli;
+
+namespace LlamaJump.Tui.Bench;
+
+/// <summary>The options of <c>llamajump bench make-model</c> as given; <see cref="ToSpec"/> and
+/// <see cref="WeightType"/> check them and name the offending option in a <see cref="UserInputException"/>.</summary>
+public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, int Heads, int HeadsKv, string Type, string Vocab, ulong Seed)
+{
+    public const int DefaultBlocks = 24;
+    public const int DefaultEmbd = 1024;
+    public const int DefaultFf = 2816;
+    public const int DefaultHeads = 16;
+
+    /// <summary>The vocab-only GGUF with Llama-2's 32k SentencePiece tokenizer, under the shared directory beside
+    /// the repository root <paramref name="home"/>.</summary>
+    public static string DefaultVocab(string home) =>
+        Path.GetFullPath(Path.Combine(home, "..", "shared", "models", "vocab", "ggml-vocab-llama-spm.gguf"));
+
+    /// <summary>A llama spec (<see cref="RandomModelSpec.Llama"/>) of the given shape.</summary>
+    public RandomModelSpec ToSpec()
+    {
+        if (string.IsNullOrWhiteSpace(Out))
+            throw new UserInputException("--out needs a file name");
+        foreach (var (option, value) in new[] { ("--blocks", Blocks), ("--embd", Embd), ("--ff", Ff), ("--heads", Heads), ("--heads-kv", HeadsKv) })
+        {
+            if (value < 1)
+                throw new UserInputException($"{option} must be positive, not {value}");
+        }
+        if (Blocks > RandomModelSpec.MaxBlockCount)
+            throw new UserInputException($"--blocks {Blocks} is above llama.cpp's limit of {RandomModelSpec.MaxBlockCount}");
+        if (Embd % Heads != 0)
+            throw new UserInputException($"--embd {Embd} is not a multiple of --heads {Heads}");
+        if (Embd / Heads % 2 != 0)
+            throw new UserInputException($"--embd / --heads = {Embd / Heads} is odd; RoPE needs an even head size");
+        if (Heads % HeadsKv != 0)
+            throw new UserInputException($"--heads {Heads} is not a multiple of --heads-kv {HeadsKv}");
+        var spec = RandomModelSpec.Llama((uint)Blocks, (uint)Embd, (uint)Ff, (uint)Heads, (uint)HeadsKv, Seed);
+        spec.Validate();
+        return spec;
+    }
+
+    public GgmlType WeightType() => Type.ToLowerInvariant() switch
+    {
+        "f16" => GgmlType.F16,
+        "f32" => GgmlType.F32,
+        "bf16" => GgmlType.BF16,
+        _ => throw new UserInputException($"--type must be f16, f32 or bf16, not '{Type}'"),
+    };
+}

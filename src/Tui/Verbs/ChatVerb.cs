@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using LlamaJump.Interop;
+using LlamaJump.Interop.Generation;
+using LlamaJump.Interop.Models;
+using LlamaJump.Tui.Chat;
+using LlamaJump.Tui.Cli;
+
+namespace LlamaJump.Tui.Verbs;
+
+/// <summary><c>llamajump chat [--model M] [--jumps J] [--mode full|exit|spec] [--lambda X]</c>: the terminal chat with
+/// tokens coloured by exit level, live exit statistics, a token inspector and a model switcher. The first model is
+/// loaded before the screen opens, so a bad model or option fails like any verb (one line, exit 2).</summary>
+public static class ChatVerb
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model to chat with (path or name)", DefaultValueFactory = _ => ModelResolver.DefaultModelName };
+        var jumps = new Option<string?>("--jumps") { Description = "Jump file (default: the one found for the model in jumps/)" };
+        var mode = new Option<string>("--mode") { Description = "full, exit (lossy early exit) or spec (lossless self-speculative)", DefaultValueFactory = _ => "full" };
+        mode.AcceptOnlyFromAmong("full", "exit", "spec");
+        var lambda = new Option<float>("--lambda") { Description = "Confidence threshold λ for an early exit (above 1: never exit)", DefaultValueFactory = _ => 0.9f };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Longest reply in tokens", DefaultValueFactory = _ => 256 };
+        var command = new Command("chat", "Chat in the terminal, seeing at which block every token exits") { model, jumps, mode, lambda, maxTokens };
+        command.SetAction(parse => VerbRunner.Run(context, () => Execute(context, new ChatOptions(
+            parse.GetValue(model)!,
+            parse.GetValue(jumps),
+            Enum.Parse<GenerationMode>(parse.GetValue(mode)!, ignoreCase: true),
+            parse.GetValue(lambda),
+            parse.GetValue(maxTokens)))));
+        return command;
+    }
+
+    public static int Execute(CliContext context, ChatOptions options)
+    {
+        if (!(options.Lambda is >= ChatOptions.LambdaMin and <= ChatOptions.LambdaMax))
+        {
+            throw new UserInputException(string.Create(CultureInfo.InvariantCulture,
+                $"--lambda {options.Lambda} is outside [{ChatOptions.LambdaMin}, {ChatOptions.LambdaMax}]"));
+        }
+        if (options.MaxReplyTokens is < 1 || options.MaxReplyTokens >= options.ContextTokens)
+        {
+            throw new UserInputException($"--max-tokens {options.MaxReplyTokens} must be between 1 and {options.ContextTokens - 1}");
+        }
+        if (options.Jumps is { } jumpsPath && !File.Exists(jumpsPath))
+        {
+            throw new UserInputException($"--jumps {jumpsPath}: no such file");
+        }
+        string path = context.Models.Resolve(options.Model);
+        NativeBackend.Initialize();
+        NativeLog.Route(TextWriter.Null, LLama.Native.LLamaLogLevel.None);
+        var jumpFiles = new ChatJumps(ModelResolver.LocateHome());
+        var loader = new ChatModelLoader(jumpFiles, GeneratorFactories.Default, options.ContextTokens);
+        var model = loader.Load(path, options.Jumps);
+        ChatApp.Run(model, loader, new ModelCatalog(context.Models, jumpFiles), options);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using AwesomeAssertions;
+
+namespace LlamaJump.Tests.EndToEnd;
+
+/// <summary><c>./llamajump bench make-model</c> at a small shape: writes a model <c>models</c> describes, reuses it
+/// when asked again, replaces it for another seed, and refuses bad input with one line and exit code 2.</summary>
+public sealed class BenchMakeModelTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("llamajump-make-model-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly string[] Small = ["--blocks", "2", "--embd", "64", "--ff", "128", "--heads", "4", "--heads-kv", "2", "--type", "f32"];
+
+    /// <summary>The small shape with the options in <paramref name="extra"/> (pairs of option and value) put in.</summary>
+    private static CommandResult MakeModel(string output, params string[] extra)
+    {
+        var args = new List<string> { "bench", "make-model", "--out", output };
+        for (int i = 0; i < Small.Length; i += 2)
+        {
+            if (!extra.Contains(Small[i]))
+                args.AddRange([Small[i], Small[i + 1]]);
+        }
+        return Cli.Llamajump([.. args, .. extra]);
+    }
+
+    [Fact]
+    public void Writes_a_model_that_models_describes_then_reuses_it_and_replaces_it_for_another_seed()
+    {
+        string output = Path.Combine(_dir, "sub", "small.gguf");
+
+        var built = MakeModel(output);
+
+        built.ExitCode.Should().Be(0, built.Stderr);
+        built.Stdout.Should().StartWith("bench make-model: built in ");
+        built.Stdout.Should().Contain($"path   {output}\n");
+        built.Stdout.Should().MatchRegex(@"size   \d+\.\d MB \(\d+ bytes\)");
+        built.Stdout.Should().Contain("shape  llama, 2 blocks, n_embd 64, n_ff 128, 4 heads (2 KV, head size 16), F32 weights, vocab 32000, seed 1");
+        built.Stderr.Should().Contain("writing random-llama-2x64-f32");
+        File.Exists(output + ".tmp").Should().BeFalse();
+
+        var listed = Cli.Llamajump("models", "--model", output, "--json");
+        listed.ExitCode.Should().Be(0, listed.Stderr);
+        var model = JsonDocument.Parse(listed.Stdout).RootElement.EnumerateArray().Single();
+        model.GetProperty("architecture").GetString().Should().Be("llama");
+        model.GetProperty("blocks").GetInt32().Should().Be(2);
+        model.GetProperty("n_embd").GetInt32().Should().Be(64);
+        model.GetProperty("vocab").GetInt32().Should().Be(32000);
+        model.GetProperty("file_type").GetString().Should().Be("F32");
+        model.GetProperty("size_bytes").GetInt64().Should().Be(new FileInfo(output).Length);
+
+        var written = File.GetLastWriteTimeUtc(output);
+        var reused = MakeModel(output);
+        reused.ExitCode.Should().Be(0, reused.Stderr);
+        reused.Stdout.Should().StartWith("bench make-model: reused (same spec)");
+        File.GetLastWriteTimeUtc(output).Should().Be(written, "a reused file is not rewritten");
+
+        var replaced = MakeModel(output, "--seed", "2");
+        replaced.ExitCode.Should().Be(0, replaced.Stderr);
+        replaced.Stdout.Should().StartWith("bench make-model: replaced in ").And.Contain("seed 2");
+        replaced.Stderr.Should().Contain("holds a random model of another spec");
+    }
+
+    public static TheoryData<string[], string> BadInputs => new()
+    {
+        { ["--heads", "5"], "--embd 64 is not a multiple of --heads 5" },
+        { ["--heads-kv", "3"], "--heads 4 is not a multiple of --heads-kv 3" },
+        { ["--blocks", "0"], "--blocks must be positive" },
+        { ["--type", "q4_0"], "--type must be f16, f32 or bf16" },
+        { ["--vocab", "/nonexistent/vocab.gguf"], "--vocab /nonexistent/vocab.gguf: no such file" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void Bad_input_is_one_error_line_exit_code_2_and_no_file(string[] extra, string expected)
+    {
+        string output = Path.Combine(_dir, "bad.gguf");
+
+        var result = MakeModel(output, extra);
+
+        OneErrorLine(result, expected);
+        File.Exists(output).Should().BeFalse();
+        File.Exists(output + ".tmp").Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_file_it_did_not_make_is_never_overwritten()
+    {
+        string output = Path.Combine(_dir, "stories.gguf");
+        File.Copy(Path.Combine(Cli.Shared, "models", "gguf", "stories260K.gguf"), output);
+        byte[] before = File.ReadAllBytes(output);
+
+        var result = MakeModel(output);
+
+        OneErrorLine(result, "is not a model made by bench make-model");
+        File.ReadAllBytes(output).Should().Equal(before);
+    }
+
+    private static void OneErrorLine(CommandResult result, string expected)
+    {
+        result.ExitCode.Should().Be(2, result.Stderr);
+        result.Stdout.Should().BeEmpty();
+        result.Stderr.Split('\n').Where(l => l.StartsWith("llamajump: error: ", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().Contain(expected);
+        result.Stderr.Should().NotContain("   at ");
+    }
+}
