@@ -13,7 +13,10 @@ public static class Cli
 
     public static string Shared => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
 
-    public static CommandResult Llamajump(params string[] args) => Run(Path.Combine(RepoRoot, "llamajump"), args);
+    /// <summary>The ./llamajump launcher at the repository root.</summary>
+    public static string Launcher => Path.Combine(RepoRoot, "llamajump");
+
+    public static CommandResult Llamajump(params string[] args) => Run(Launcher, args);
 
     public static CommandResult Run(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null, int timeoutSeconds = 300)
     {

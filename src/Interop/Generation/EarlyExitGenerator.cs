@@ -113,8 +113,8 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         {
             batch.Add((LLamaToken)prompt[i], i, LLamaSeqId.Zero, logits: i == prompt.Count - 1);
         }
-        state.StartClock();
         int[] levels = state.Decode(batch, 1, prompt: true);
+        state.StartClock(); // decode speed: the prompt's processing is not timed
         NoteExit(state, levels[0], prompt[^1], prompt.Count - 1, settings.Fill);
         state.Position = prompt.Count;
         state.Pending = state.Choose(batch.TokenCount - 1);

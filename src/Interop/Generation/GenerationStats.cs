@@ -4,7 +4,8 @@ namespace LlamaJump.Interop.Generation;
 /// Counters of one generation. <see cref="ExitHistogram"/>[k] counts the tokens produced from block k's output
 /// (index n_layer − 1 = full depth). <see cref="BlocksExecuted"/> counts transformer blocks computed for generated
 /// tokens, including spec-mode drafts, verification and recompute passes (prompt processing excluded), so
-/// <see cref="BlocksPerToken"/> is the depth actually paid per generated token. <see cref="AcceptanceRate"/> is
+/// <see cref="BlocksPerToken"/> is the depth actually paid per generated token. <see cref="Seconds"/> runs from the
+/// end of the prompt's decode (which yields the first token) to the last token. <see cref="AcceptanceRate"/> is
 /// accepted drafts / drafted tokens in spec mode, null otherwise.
 /// </summary>
 public sealed record GenerationStats(

@@ -14,15 +14,11 @@ public static class ModelHash
     public static string Sha256(string path)
     {
         var info = new FileInfo(path);
-        string? memo = MemoPath(info);
-        if (memo is not null && File.Exists(memo))
+        if (Remembered(path) is { } remembered)
         {
-            string remembered = File.ReadAllText(memo).Trim();
-            if (remembered.Length == 64)
-            {
-                return remembered;
-            }
+            return remembered;
         }
+        string? memo = MemoPath(info);
         string sha;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
         {
@@ -33,6 +29,18 @@ public static class ModelHash
             TryRemember(memo, sha);
         }
         return sha;
+    }
+
+    /// <summary>The hash remembered for <paramref name="path"/> as it is now, or null (nothing is hashed).</summary>
+    public static string? Remembered(string path)
+    {
+        string? memo = MemoPath(new FileInfo(path));
+        if (memo is null || !File.Exists(memo))
+        {
+            return null;
+        }
+        string sha = File.ReadAllText(memo).Trim();
+        return sha.Length == 64 ? sha : null;
     }
 
     private static string? MemoPath(FileInfo info)

@@ -1,29 +1,27 @@
 using LlamaJump.Interop.Models;
 using LlamaJump.Shortcuts.Jumps;
-using LlamaJump.Tui.Dump;
 
 namespace LlamaJump.Tui.Chat;
 
 /// <summary>
-/// Finds and reads the jump file of a model for the chat. A model's jump file is looked for, in this order, at
-/// <c>&lt;home&gt;/jumps/&lt;stem&gt;-ojfa.gguf</c>, <c>&lt;home&gt;/jumps/&lt;stem&gt;.gguf</c> and
-/// <c>&lt;stem&gt;.jumps.gguf</c> beside the model (stem: the model's file name without .gguf), matching what
-/// <c>llamajump train --out jumps/&lt;stem&gt;-ojfa.gguf --ojfa-only</c> writes.
+/// The chat's view of <see cref="JumpLocator"/>: a model's jump file is <c>&lt;stem&gt;.jumps.gguf</c> beside it, else
+/// the cache entry <c>llamajump train</c> keeps under the model's sha256. Listing models never hashes one: the cache
+/// entry is seen only once the model's hash is remembered (after its first load or dump).
 /// </summary>
-public sealed class ChatJumps(string home)
+public sealed class ChatJumps
 {
-    /// <summary>The jump file for <paramref name="modelPath"/>, or null when there is none.</summary>
+    /// <summary>The jump file for <paramref name="modelPath"/>, or null when there is none (as far as is known
+    /// without hashing the model).</summary>
     public string? Find(string modelPath)
     {
-        string stem = Path.GetFileNameWithoutExtension(modelPath);
-        string[] candidates =
-        [
-            Path.Combine(home, "jumps", stem + "-ojfa.gguf"),
-            Path.Combine(home, "jumps", stem + ".gguf"),
-            Path.Combine(Path.GetDirectoryName(modelPath) ?? ".", stem + ".jumps.gguf"),
-        ];
-        return candidates.FirstOrDefault(File.Exists);
+        string beside = JumpLocator.BesideModel(modelPath);
+        if (File.Exists(beside))
+            return beside;
+        return ModelHash.Remembered(modelPath) is { } sha ? JumpLocator.Find(modelPath, sha) : null;
     }
+
+    /// <summary>The jump file for a model being loaded: hashes it if needed (off the UI thread).</summary>
+    public string? FindForLoad(string modelPath) => JumpLocator.Find(modelPath, ModelHash.Sha256(modelPath));
 
     /// <summary>Reads <paramref name="path"/> and checks it was trained for the model (its sha256, blocks and
     /// width). Throws <see cref="JumpFileException"/> (or an I/O exception) with a one-line message.</summary>
@@ -35,10 +33,5 @@ public sealed class ChatJumps(string home)
     }
 
     /// <summary>The commands that make jumps for a model without them, for the UI.</summary>
-    public static string HowToMake(string modelFileName)
-    {
-        string stem = Path.GetFileNameWithoutExtension(modelFileName);
-        return $"llamajump dump --model {modelFileName} --corpus <text> --out dumps/{stem} && "
-            + $"llamajump train --dump dumps/{stem} --out jumps/{stem}-ojfa.gguf --ojfa-only";
-    }
+    public static string HowToMake(string modelFileName) => JumpLocator.HowToMake(modelFileName);
 }

@@ -16,7 +16,7 @@ public sealed class ChatModelLoader(ChatJumps jumpFiles, GeneratorFactory genera
         var session = ModelSession.Open(modelPath, new SessionOptions(SequenceCount: 1, MaxTokens: contextTokens));
         try
         {
-            string? path = jumpsPath ?? jumpFiles.Find(modelPath);
+            string? path = jumpsPath ?? jumpFiles.FindForLoad(modelPath);
             JumpSet? jumps = null;
             string? problem = null;
             if (path is null)

@@ -10,6 +10,8 @@ public delegate ITokenGenerator GeneratorFactory(ModelSession session, JumpSet? 
 
 public static class GeneratorFactories
 {
-    /// <summary>The chat's generator: full depth until the native early-exit generator is available.</summary>
-    public static GeneratorFactory Default => (session, _) => new FullDepthGenerator(session);
+    /// <summary>The chat's generator: the native early-exit generator with the set's OJFA jump installed (full depth
+    /// only when the model has no jumps; exit and spec then refuse with how to make them).</summary>
+    public static GeneratorFactory Default => (session, jumps) =>
+        new EarlyExitGenerator(session, jumps is null ? null : ExitJumps.Choose(jumps));
 }

@@ -1,3 +1,4 @@
+using LlamaJump.Interop.Generation;
 using LlamaJump.Interop;
 using LlamaJump.Shortcuts.Jumps;
 
@@ -41,7 +42,7 @@ public sealed class TokenInspector(ModelSession session, JumpSet? jumps)
             TokenGuess? viaJump = jumped is not null && k < nLayer - 1 ? Read(jumped.AsSpan(k * nVocab, nVocab)).Guess : null;
             levels[k] = new LevelReading(k, guess, viaJump, entropy);
         }
-        return new TokenTrajectory(token, TokenPieces.Of(session.Weights, token), levels);
+        return new TokenTrajectory(token, TokenPiece.Of(session.Weights, token), levels);
     }
 
     private (TokenGuess Guess, double Entropy) Read(ReadOnlySpan<float> logits)
@@ -61,6 +62,6 @@ public sealed class TokenInspector(ModelSession session, JumpSet? jumps)
                 entropy -= p * Math.Log(p);
             }
         }
-        return (new TokenGuess(top, TokenPieces.Of(session.Weights, top), 1 / sum), entropy);
+        return (new TokenGuess(top, TokenPiece.Of(session.Weights, top), 1 / sum), entropy);
     }
 }

@@ -1,4 +1,3 @@
-using LLama.Native;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
 using LlamaJump.Interop.Generation;
@@ -89,40 +88,8 @@ public static class GenerateJob
         var full = generator.Generate(prompt, maxTokens, new GenerationControl(new GenerationSettings(GenerationMode.Full)), cancel)
             .Select(t => t.Id).ToList();
         double fullRate = generator.Stats.TokensPerSecond;
-
-        // teacher-forced: the full model's greedy choice after every prefix of prompt + generated tokens, in one pass
-        var context = session.Context;
-        context.NativeHandle.MemoryClear();
-        NativeEarlyExit.SetPolicy(context, ExitPolicy.Off);
-        var batch = new LLamaBatch();
-        var sequence = prompt.Concat(tokens.Select(t => t.Id)).ToArray();
-        for (int i = 0; i < sequence.Length; i++)
-            batch.Add((LLamaToken)sequence[i], i, LLamaSeqId.Zero, logits: i >= prompt.Length - 1);
-        if (context.Decode(batch) != DecodeResult.Ok)
-            throw new InvalidOperationException("llama_decode failed on the comparison pass");
-        int agree = 0;
-        for (int i = 0; i < tokens.Count; i++)
-        {
-            if (DecodeArgMax(context, prompt.Length - 1 + i) == tokens[i].Id)
-                agree++;
-        }
-        int same = tokens.Select((t, i) => i < full.Count && full[i] == t.Id).Count(x => x);
-        int positions = Math.Max(tokens.Count, full.Count);
-        return new Comparison(
-            tokens.Count == 0 ? 1 : (double)agree / tokens.Count,
-            positions == 0 ? 1 : (double)same / positions,
+        var ids = tokens.Select(t => t.Id).ToList();
+        return new Comparison(TeacherForced.Agreement(session, prompt, ids), TeacherForced.SequenceAgreement(ids, full),
             full, fullRate, fullRate > 0 ? stats.TokensPerSecond / fullRate : double.NaN);
-    }
-
-    private static int DecodeArgMax(LLama.LLamaContext context, int index)
-    {
-        var logits = context.NativeHandle.GetLogitsIth(index);
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-                best = i;
-        }
-        return best;
     }
 }

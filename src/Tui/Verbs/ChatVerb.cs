@@ -49,7 +49,7 @@ public static class ChatVerb
         string path = context.Models.Resolve(options.Model);
         NativeBackend.Initialize();
         NativeLog.Route(TextWriter.Null, LLama.Native.LLamaLogLevel.None);
-        var jumpFiles = new ChatJumps(ModelResolver.LocateHome());
+        var jumpFiles = new ChatJumps();
         var loader = new ChatModelLoader(jumpFiles, GeneratorFactories.Default, options.ContextTokens);
         var model = loader.Load(path, options.Jumps);
         ChatApp.Run(model, loader, new ModelCatalog(context.Models, jumpFiles), options);

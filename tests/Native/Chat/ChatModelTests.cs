@@ -14,7 +14,7 @@ public sealed class ChatModelTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private IChatModel Load(string? jumps = null) =>
-        new ChatModelLoader(new ChatJumps(_dir), GeneratorFactories.Default, 512).Load(TestPaths.Stories260K, jumps);
+        new ChatModelLoader(new ChatJumps(), GeneratorFactories.Default, 512).Load(TestPaths.Stories260K, jumps);
 
     [Fact]
     public void The_full_depth_generator_reproduces_greedy_completion_and_counts_every_token_at_the_last_block()
@@ -37,12 +37,12 @@ public sealed class ChatModelTests : IDisposable
     }
 
     [Fact]
-    public void Asking_for_exit_mode_without_early_exit_fails_with_a_message()
+    public void Asking_for_exit_mode_without_jumps_fails_with_how_to_make_them()
     {
         using var model = Load();
         var control = new GenerationControl(new GenerationSettings(GenerationMode.Exit));
         var act = () => model.Generator.Generate(model.PromptTokens([], "Once", 8), 8, control, TestContext.Current.CancellationToken).ToList();
-        act.Should().Throw<InvalidOperationException>().WithMessage("exit mode needs the early-exit generator*");
+        act.Should().Throw<InvalidOperationException>().WithMessage("exit mode needs a jump file*llamajump train*");
     }
 
     [Fact]

@@ -31,7 +31,7 @@ internal sealed class ChatHarness : IDisposable
         _app.Init(DriverRegistry.Names.ANSI);
         _app.Driver!.SetScreenSize(cols, rows);
         Chat = new ChatController(Model, Loader, options ?? new ChatOptions("fake.gguf", null, GenerationMode.Full, 0.9f), Dispatcher.Post);
-        var catalog = new ModelCatalog(new ModelResolver(Temp.Root, null, Temp.Root), new ChatJumps(Temp.Root));
+        var catalog = new ModelCatalog(new ModelResolver(Temp.Root, null, Temp.Root), new ChatJumps());
         Window = new ChatWindow(_app, Chat, catalog);
         _session = _app.Begin(Window);
         Window.Input.SetFocus();
