@@ -1,11 +1,13 @@
 using LlamaJump.Dumps.Safetensors;
 using LlamaJump.Interop.Gguf;
 using LlamaJump.Interop.Models;
+using LlamaJump.Shortcuts.Jumps;
 
 namespace LlamaJump.Fuzz;
 
 /// <summary>The readers LlamaJump owns, each with real seed files: the shared GGUF models and vocab files (header,
-/// metadata, tensor infos, <see cref="ModelInfo"/>), and a small safetensors file written by our writer.</summary>
+/// metadata, tensor infos, <see cref="ModelInfo"/>), a small safetensors file written by our writer, and a small jump
+/// file written by <see cref="JumpFile"/> (read and checked against its model, as generate and eval do).</summary>
 public static class FuzzTargets
 {
     public static IReadOnlyList<FuzzTarget> All(string sharedDirectory, string workDirectory)
@@ -15,7 +17,34 @@ public static class FuzzTargets
         [
             new FuzzTarget("gguf", gguf, path => ModelInfo.Read(path), [typeof(GgufFormatException)]),
             new FuzzTarget("safetensors", [SafetensorsSeed(workDirectory)], ReadSafetensors, [typeof(SafetensorsFormatException)]),
+            new FuzzTarget("jumps", [JumpsSeed(workDirectory)], ReadJumps, [typeof(JumpFileException), typeof(GgufFormatException)]),
         ];
+    }
+
+    private const string SeedModelSha = "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed";
+
+    private static void ReadJumps(string path)
+    {
+        var set = JumpFile.Read(path);
+        JumpFile.EnsureMatches(set, SeedModelSha, 4, 8, "the seed model");
+        _ = ExitJumps.Choose(set);
+    }
+
+    // Three exit levels and the joint jump of width 8, rank 2: every tensor kind and metadata key a jump file has.
+    private static byte[] JumpsSeed(string workDirectory)
+    {
+        const int h = 8, r = 2, levels = 3;
+        float[] Values(int n, float scale, int salt) => Enumerable.Range(0, n).Select(i => scale * MathF.Sin(i + salt) + (scale > 1 ? 0 : 1)).ToArray();
+        JumpWeights Jump(int salt) => new(h, r, Values(h, 0.5f, salt), Values(h, 0.1f, salt + 1), Values(h, 0.3f, salt + 2),
+            Values(h, 0.5f, salt + 3), Values(h * r, 0.4f, salt + 4), Values(r * h, 0.4f, salt + 5));
+        var set = new JumpSet(
+            new JumpIdentity(SeedModelSha, "llama", levels + 1, h, "seed.gguf", new string('c', 64), 1, 100),
+            new TrainingSettings(r, 5, 16, 1e-3, 1, 0.1, 2, "batched"),
+            Enumerable.Range(0, levels).Select(k => (JumpWeights?)Jump(10 * k)).ToArray(), Jump(99), 1,
+            [0.1, 0.5, 0.2], [0.0, 1.0, 0.0], [3.0, 2.0, 2.5]);
+        string path = Path.Combine(workDirectory, "seed.jumps.gguf");
+        JumpFile.Write(path, set);
+        return File.ReadAllBytes(path);
     }
 
     // A complete, valid GGUF of a few KiB: stories260K's metadata (architecture, hyper-parameters, a 512-token

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LlamaJump.Fuzz;
 
-// Usage: LlamaJump.Fuzz [--seconds N] [--inputs N] [--seed S] [--target gguf|safetensors|all] [--crashes DIR]
+// Usage: LlamaJump.Fuzz [--seconds N] [--inputs N] [--seed S] [--target gguf|safetensors|jumps|all] [--crashes DIR]
 // Exit code 0 when no crash was found, 1 otherwise (crashing inputs are saved under --crashes).
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a, p => p.i + 1 < args.Length ? args[p.i + 1] : "");

@@ -15,7 +15,7 @@ public sealed class FuzzSmokeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    public static TheoryData<string, int> Budgets => new() { { "gguf", 6000 }, { "safetensors", 6000 } };
+    public static TheoryData<string, int> Budgets => new() { { "gguf", 6000 }, { "safetensors", 6000 }, { "jumps", 4000 } };
 
     [Theory]
     [MemberData(nameof(Budgets))]
