@@ -15,13 +15,13 @@ namespace LlamaJump.Dumps;
 public sealed class DumpWriter : IDisposable
 {
     private readonly DumpLayout _layout;
-    private readonly DumpLock _lock;
+    private readonly OutputLock _lock;
     private readonly DumpSplitWriter[] _splits;
     private DumpManifest? _manifest;
     private bool _faulted;
     private bool _disposed;
 
-    private DumpWriter(DumpLayout layout, DumpLock dumpLock, DumpIdentity identity, DumpPlan plan,
+    private DumpWriter(DumpLayout layout, OutputLock dumpLock, DumpIdentity identity, DumpPlan plan,
         DumpSplitWriter[] splits, DumpManifest? completeManifest, bool resumed)
     {
         _layout = layout;
@@ -73,7 +73,7 @@ public sealed class DumpWriter : IDisposable
         CheckPlan(identity, plan);
         var layout = new DumpLayout(directory);
         Directory.CreateDirectory(directory);
-        var dumpLock = DumpLock.Acquire(layout);
+        var dumpLock = OutputLock.Acquire(layout);
         try
         {
             if (File.Exists(layout.Manifest))
@@ -188,7 +188,7 @@ public sealed class DumpWriter : IDisposable
         _lock.Dispose();
     }
 
-    private static DumpWriter Open(DumpLayout layout, DumpLock dumpLock, DumpIdentity identity, DumpPlan plan, bool fresh)
+    private static DumpWriter Open(DumpLayout layout, OutputLock dumpLock, DumpIdentity identity, DumpPlan plan, bool fresh)
     {
         Directory.CreateDirectory(layout.Progress);
         var splits = new List<DumpSplitWriter>();

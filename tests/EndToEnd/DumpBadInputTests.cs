@@ -105,6 +105,29 @@ public sealed class DumpBadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_dump_larger_than_the_free_space_is_refused_up_front_with_the_estimate()
+    {
+        string small = Path.Combine(_dir, "small");
+        Directory.CreateDirectory(small);
+        var mount = Cli.Run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small]);
+        if (mount.ExitCode != 0)
+        {
+            Assert.Skip($"cannot mount a small tmpfs here ({mount.Stderr.Trim()})");
+        }
+        try
+        {
+            // 2 100 samples × 5 blocks × 64 × 4 bytes = 2.6 MiB > 1 MiB
+            var result = Cli.Llamajump("dump", "--corpus", Corpus, "--out", Path.Combine(small, "dump"), "--train", "2000", "--test", "100", "--dtype", "f32");
+            OneErrorLine(result, 2, "needs about 2.6 MiB");
+            File.Exists(Path.Combine(small, "dump", "manifest.json")).Should().BeFalse();
+        }
+        finally
+        {
+            Cli.Run("/bin/umount", [small]);
+        }
+    }
+
+    [Fact]
     public void A_full_disk_is_a_clear_error_and_leaves_no_file_under_a_final_name()
     {
         string full = Path.Combine(_dir, "full");
@@ -116,7 +139,9 @@ public sealed class DumpBadInputTests : IDisposable
         }
         string output = Path.Combine(full, "dump");
 
-        var result = Cli.Llamajump("dump", "--corpus", Corpus, "--out", output, "--train", "2000", "--test", "100", "--dtype", "f32");
+        // past the up-front space check (tested below), so the writer itself meets the full disk
+        var result = Cli.Run(Cli.Launcher, ["dump", "--corpus", Corpus, "--out", output, "--train", "2000", "--test", "100", "--dtype", "f32"],
+            new Dictionary<string, string?> { ["LLAMAJUMP_NO_SPACE_CHECK"] = "1" });
 
         result.ExitCode.Should().Be(74, result.Stderr);
         result.Stderr.Split('\n').Should().ContainSingle(l => l.StartsWith("llamajump: error: ", StringComparison.Ordinal))

@@ -6,7 +6,8 @@ namespace LlamaJump.Shortcuts.Reports;
 /// Writes an evaluation into a results directory: results.json, results.csv, the figure PNGs that have something to
 /// show, and report.md linking them. Each file is written whole to a temporary name in the same directory, flushed
 /// to disk, then renamed over the final name, so a reader never sees a partial file; a figure no longer produced is
-/// removed so report.md and the directory agree.
+/// removed so report.md and the directory agree. results.json marks a complete evaluation: an earlier one is removed
+/// first and the new one is written last, so a run killed part-way leaves no results.json beside newer files.
 /// </summary>
 public static class ReportWriter
 {
@@ -19,6 +20,7 @@ public static class ReportWriter
     public static IReadOnlyList<string> WriteAll(EvalReport report, string directory)
     {
         Directory.CreateDirectory(directory);
+        File.Delete(Path.Combine(directory, JsonFile));
         var written = new List<string>();
         void Write(string name, byte[] bytes)
         {
@@ -26,7 +28,6 @@ public static class ReportWriter
             WriteAtomically(path, bytes);
             written.Add(Path.GetFullPath(path));
         }
-        Write(JsonFile, Encoding.UTF8.GetBytes(ResultsJson.Write(report)));
         Write(CsvFile, Encoding.UTF8.GetBytes(ResultsCsv.Write(report.Result)));
         var figures = new List<string>();
         foreach (var (name, render) in new (string, Func<EvalReport, byte[]?>)[]
@@ -47,6 +48,7 @@ public static class ReportWriter
             }
         }
         Write(MarkdownFile, Encoding.UTF8.GetBytes(ReportMarkdown.Write(report, figures)));
+        Write(JsonFile, Encoding.UTF8.GetBytes(ResultsJson.Write(report)));
         return written;
     }
 

@@ -59,6 +59,10 @@ public static class DumpJob
             DumpCorpusInfo.From(Path.GetFileName(Path.TrimEndingDirectorySeparator(options.Corpus)), corpus),
             options.Seed, options.Position, options.Dtype, selection.Train.Count, selection.Test.Count, options.Shard);
 
+        // a fresh dump allocates its tensor files up front: refuse one the disk cannot hold before creating anything
+        // (a dump being resumed has its files already)
+        if (!Directory.Exists(options.Out) || !Directory.EnumerateFileSystemEntries(options.Out).Any())
+            DumpSpaceCheck.Ensure(Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.Out)))!, plan.TotalCount, session.NLayer, session.NEmbd, options.Dtype);
         using var writer = DumpWriter.OpenOrResume(options.Out, identity, plan, options.Force);
         if (writer.AlreadyComplete)
         {

@@ -84,6 +84,8 @@ public static class EvalJob
         CheckSanity(result.Sanity, manifest.Dtype, log);
 
         var report = EvalReport.Create(manifest, options.Jumps, jumps, result);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.Out)))!);
+        using var outputLock = OutputLock.ForOutput(options.Out);
         var files = ReportWriter.WriteAll(report, options.Out);
         log.WriteLine($"eval: wrote {string.Join(", ", files.Select(Path.GetFileName))} to {Path.GetFullPath(options.Out)}");
         return new EvalOutcome(report, files);

@@ -26,6 +26,8 @@ public static class TrainJob
         if (outDirectory is not null && !Directory.Exists(outDirectory))
             throw new UserInputException($"{outDirectory} does not exist (the directory of --out)");
 
+        // a second train into the same --out waits for nothing: it is refused while this one holds <out>.lock
+        using var outputLock = OutputLock.ForOutput(outPath);
         using var dump = DumpReader.Open(options.Dump);
         var manifest = dump.Manifest;
         if (manifest.Shard is { } shard)
