@@ -45,6 +45,7 @@ public static class GenerateJob
         var settings = new GenerationSettings(options.Mode, options.Lambda,
             options.Mode == GenerationMode.Spec ? draftBlock : options.ExitLayer, options.Fill, candidates, draftLength);
 
+        NativeLog.Quiet(log);
         using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, options.MaxTokens + draftLength + 256), options.Threads));
         var jump = set is null ? null : ExitJumps.Choose(set);
         EarlyExitGenerator generator;
