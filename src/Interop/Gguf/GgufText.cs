@@ -3,7 +3,7 @@ using System.Text;
 namespace LlamaJump.Interop.Gguf;
 
 /// <summary>Text from a file, made safe to put in a one-line error message.</summary>
-internal static class GgufText
+public static class GgufText
 {
     private const int MaxLength = 80;
 

@@ -108,7 +108,7 @@ internal sealed class JumpFileReader
         foreach (var tensor in _file.Tensors)
         {
             if (!expected.Remove(tensor.Name))
-                throw Fail($"unexpected tensor {tensor.Name} (the metadata lists levels [{string.Join(", ", levels)}]{(hasJoint ? " and the joint jump" : "")})");
+                throw Fail($"unexpected tensor {GgufText.Quote(tensor.Name)} (the metadata lists levels [{string.Join(", ", levels)}]{(hasJoint ? " and the joint jump" : "")})");
         }
         if (expected.Count > 0)
             throw Fail($"tensor {expected.Order(StringComparer.Ordinal).First()} is missing");

@@ -95,6 +95,18 @@ public static class ExitBenchmark
             Median(samples[c].Select(s => s.TokensPerSecond)) / fullRate,
             c.IdealCost is { } ideal ? cost.IdealSpeedup(ideal) : null)).ToList();
 
+        var sweep = Sweep(session, generator, prompts, tokens, lambdas, candidates, cancel);
+        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep);
+    }
+
+    /// <summary>The λ sweep: for each λ, every prompt generated greedily in exit mode at <paramref name="candidates"/>
+    /// (state propagation for the llama family, recompute otherwise), averaged over the prompts: blocks per token,
+    /// teacher-forced agreement with the full model, positional agreement with its own greedy run, tokens/s. Stops
+    /// early (fewer points) when cancelled.</summary>
+    public static IReadOnlyList<SweepPoint> Sweep(ModelSession session, EarlyExitGenerator generator, IReadOnlyList<int[]> prompts,
+        int tokens, IReadOnlyList<float> lambdas, IReadOnlyList<int> candidates, CancellationToken cancel)
+    {
+        bool propagates = session.Info.Architecture == "llama"; // state propagation is implemented for the llama family
         var sweep = new List<SweepPoint>();
         var fullTokens = prompts.Select(p => generator.Generate(p, tokens, new GenerationControl(new(GenerationMode.Full)), cancel).Select(t => t.Id).ToList()).ToList();
         foreach (float lambda in lambdas)
@@ -116,7 +128,7 @@ public static class ExitBenchmark
             int n = prompts.Count;
             sweep.Add(new SweepPoint(lambda, blocks / n, agreement / n, sequence / n, rate / n));
         }
-        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep);
+        return sweep;
     }
 
     /// <summary>All prompts generated with <paramref name="settings"/>; the stats pool tokens and seconds.</summary>

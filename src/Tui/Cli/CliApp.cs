@@ -23,6 +23,8 @@ public static class CliApp
             ParamsVerb.Create(context),
             ChatVerb.Create(context),
             GenerateVerb.Create(context),
+            PipelineVerb.Create(context),
+            DemoVerb.Create(context),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

@@ -174,8 +174,9 @@ public sealed class JumpFileTests : IDisposable
         { "levels-unsorted", "bad.gguf: llamajump.levels must list distinct exit levels 0 … 3 in increasing order" },
         { "ojfa-absent", "bad.gguf: the OJFA jump 2 is not among the jumps in the file (llamajump.levels = [0, 1, 3])" },
         { "missing-tensor", "bad.gguf: tensor jump.1.b is missing" },
-        { "extra-tensor", "bad.gguf: unexpected tensor jump.9.a (the metadata lists levels [0, 1, 2, 3] and the joint jump)" },
-        { "joint-undeclared", "bad.gguf: unexpected tensor jump.joint.norm.weight (the metadata lists levels [0, 1, 2, 3])" },
+        { "extra-tensor", "bad.gguf: unexpected tensor 'jump.9.a' (the metadata lists levels [0, 1, 2, 3] and the joint jump)" },
+        { "control-character-name", "bad.gguf: unexpected tensor 'jump.joint.n\\u000arm.bias' (the metadata lists levels [0, 1, 2, 3] and the joint jump)" },
+        { "joint-undeclared", "bad.gguf: unexpected tensor 'jump.joint.norm.weight' (the metadata lists levels [0, 1, 2, 3])" },
         { "wrong-shape", "bad.gguf: tensor jump.2.a has dims [8, 2], expected [2, 8] for n_embd and rank" },
         { "nan-weight", "bad.gguf: tensor jump.0.b holds a non-finite value at element 5" },
         { "negative-variance", "bad.gguf: jump.3.norm.running_var holds a negative variance" },
@@ -203,6 +204,8 @@ public sealed class JumpFileTests : IDisposable
                 break;
             case "missing-tensor": rewriter.Drop("jump.1.b"); break;
             case "extra-tensor": rewriter.Add("jump.9.a", [2, 8], new float[16]); break;
+            // found by tools/Fuzz: a name with a newline made the message two lines
+            case "control-character-name": rewriter.Add("jump.joint.n\nrm.bias", [8], new float[8]); break;
             case "joint-undeclared": rewriter.Set(w => w.SetMetadata(JumpFileNames.KeyJoint, false)); break;
             case "wrong-shape": rewriter.Replace("jump.2.a", [8, 2], new float[16]); break;
             case "nan-weight": rewriter.Replace("jump.0.b", v => { v[5] = float.PositiveInfinity; return v; }); break;

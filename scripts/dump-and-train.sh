@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Dump → train → eval → early-exit sweep for a shelf of GGUF models, with one summary at the end: a thin wrapper of
+# `llamajump pipeline` (see `./llamajump pipeline --help`). Builds first when the app is missing (./build.sh; the first
+# native build takes 5–10 minutes on 2 cores), then passes every argument on. Steps whose outputs are up to date are
+# skipped, so a rerun after an interruption resumes; the exit code is 0 only when every model succeeded.
+# Usage: scripts/dump-and-train.sh [--models M1 M2 ...] [--corpus FILE] [--train 9000 --test 3000] [--out runs] [--force] ...
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+app="$root/src/Tui/bin/${CONFIGURATION:-Release}/net10.0/llamajump"
+if [[ ! -x "$app" || ! -e "$(dirname "$app")/libllama.so" ]]; then
+  echo "dump-and-train: building llamajump (./build.sh)" >&2
+  "$root/build.sh"
+fi
+exec "$root/llamajump" pipeline "$@"

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using LlamaJump.Tui.Cli;
+using LlamaJump.Tui.Pipeline;
+
+namespace LlamaJump.Tui.Verbs;
+
+/// <summary><c>llamajump demo [--out DIR]</c>: the whole story on stories260K and the shared WikiText-2 corpus
+/// (<see cref="DemoJob"/>). The hidden <c>--train</c>/<c>--test</c> shrink the sample for tests.</summary>
+public static class DemoVerb
+{
+    public static Command Create(CliContext context)
+    {
+        var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
+        var train = new Option<int>("--train") { Description = "Train sentences (a smaller sample for a quick run)", DefaultValueFactory = _ => 9000, Hidden = true };
+        var test = new Option<int>("--test") { Description = "Test sentences", DefaultValueFactory = _ => 3000, Hidden = true };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var command = new Command("demo", "The whole story on stories260K: dump, train, OJFA choice, eval with plots, early-exit and speculative generation")
+        {
+            output, train, test, threads,
+        };
+        command.SetAction(parse => VerbRunner.Run(context, () =>
+        {
+            int n = parse.GetValue(train), m = parse.GetValue(test);
+            if (n < 1 || m < 1)
+                throw new UserInputException("--train and --test must be positive");
+            if (parse.GetValue(threads) is < 1)
+                throw new UserInputException("--threads must be positive");
+            using var interruption = new Interruption(context.Error);
+            return DemoJob.Run(new DemoOptions(parse.GetValue(output)!, n, m, Threads: parse.GetValue(threads)), context, interruption.Token);
+        }));
+        return command;
+    }
+}
