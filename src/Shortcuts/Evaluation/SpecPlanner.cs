@@ -42,7 +42,10 @@ public static class SpecPlanner
                 }
             }
         }
-        return best;
+        string verdict = best.ExpectedSpeedup < 1
+            ? $"; expected {best.ExpectedSpeedup:F2}× — below 1: these jumps agree with the full model too rarely for spec to pay off"
+            : $"; expected {best.ExpectedSpeedup:F2}×";
+        return best with { Reason = best.Reason + verdict };
     }
 
     /// <summary>Tokens one cycle emits on average: accepted drafts plus the full model's own token.</summary>
