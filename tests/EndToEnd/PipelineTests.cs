@@ -25,6 +25,31 @@ public sealed partial class PipelineTests : IDisposable
         model.GetProperty("steps").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("state").GetString()!);
 
     [Fact]
+    public void A_pipeline_killed_during_its_dump_resumes_the_dump_on_the_rerun()
+    {
+        string output = Path.Combine(_dir, "killed");
+        string[] args = ["pipeline", "--models", "stories260K", "--corpus", Corpus, "--train", "1500", "--test", "100", "--tokens", "4", "--lambdas", "0.9", "--out", output];
+        string journal = Path.Combine(output, "stories260K", "dump", "progress", "train.journal.jsonl");
+        using (var process = Cli.Start(Cli.Launcher, args, Environment))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!(File.Exists(journal) && new FileInfo(journal).Length > 0) && !process.HasExited && DateTime.UtcNow < deadline)
+                Thread.Sleep(5);
+            process.HasExited.Should().BeFalse("the pipeline must still be dumping when it is killed");
+            process.Kill(entireProcessTree: true); // SIGKILL
+            process.WaitForExit();
+        }
+        File.Exists(Path.Combine(output, "summary.json")).Should().BeFalse("a killed run presents no summary");
+        File.Exists(Path.Combine(output, "stories260K", "dump", "manifest.json")).Should().BeFalse();
+
+        var rerun = Llamajump(args);
+
+        rerun.ExitCode.Should().Be(0, rerun.Stderr);
+        rerun.Stderr.Should().Contain("resuming");
+        Summary(output).GetProperty("all_succeeded").GetBoolean().Should().BeTrue();
+    }
+
+    [Fact]
     public void The_pipeline_writes_every_output_and_the_summary_and_a_rerun_skips_every_step()
     {
         string output = Path.Combine(_dir, "runs");
