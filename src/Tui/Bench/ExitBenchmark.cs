@@ -60,6 +60,7 @@ public static class ExitBenchmark
         var cost = ExitCostModel.Read(path, jump.Rank);
         var candidates = ExitCandidates.Default(nLayer);
 
+        NativeLog.Quiet(log);
         using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, tokens + 128), threads));
         var generator = new EarlyExitGenerator(session, jump, SamplingOptions.Greedy, k);
         var prompts = DefaultPrompts.Select(session.Tokenize).ToList();
