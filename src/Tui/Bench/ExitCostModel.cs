@@ -8,7 +8,7 @@ namespace LlamaJump.Tui.Bench;
 /// (every weight it uses is read once), so bytes stand for time. A block costs its tensors' bytes B, the head H
 /// (output projection, or the tied embedding), a check J + H (the jump's f32 weights and the head), state
 /// propagation the K and V projections KV of every skipped block. A small batch (recompute's two tokens) reads the
-/// weights once, like one token.
+/// weights once, like one token. Spec planning uses Head / Block as the head's cost in blocks.
 /// </summary>
 public sealed record ExitCostModel(int NLayer, double Block, double Head, double KvProjections, double Jump)
 {

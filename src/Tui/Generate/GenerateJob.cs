@@ -80,7 +80,8 @@ public static class GenerateJob
             throw new UserInputException($"{resultsPath} has no OJFA scores to plan spec mode from");
         if (!string.Equals(report.Model.Sha256, ModelHash.Sha256(modelPath), StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"{resultsPath} evaluates {report.Model.File}, not {info.FileName}");
-        return SpecPlanner.Plan(ojfa.Precision, info.BlockCount, HeadCost.InBlocks(modelPath));
+        var cost = Bench.ExitCostModel.Read(modelPath, rank: 1);
+        return SpecPlanner.Plan(ojfa.Precision, info.BlockCount, cost.Head / cost.Block);
     }
 
     private static Comparison Compare(ModelSession session, EarlyExitGenerator generator, int[] prompt,
