@@ -5,7 +5,7 @@ using LLama.Common;
 namespace LlamaJump.Interop;
 
 /// <summary>How a <see cref="ModelSession"/> sizes its context: sequences decoded together, tokens per sequence,
-/// threads (default: all cores). The KV cache is unified, so a batch of sequences shares SequenceCount × MaxTokens cells.</summary>
+/// threads (default: <see cref="ThreadPlan"/> from the cores this process may use). The KV cache is unified, so a batch of sequences shares SequenceCount × MaxTokens cells.</summary>
 public sealed record SessionOptions(int SequenceCount = 1, int MaxTokens = 512, int? Threads = null, bool FlashAttention = false)
 {
     public int ContextSize => SequenceCount * MaxTokens;
@@ -22,13 +22,16 @@ public sealed class ModelSession : IDisposable
     public LLamaContext Context { get; }
     public SessionOptions Options { get; }
     public Models.ModelInfo Info { get; }
+    /// <summary>The threads llama.cpp was given for this context.</summary>
+    public ThreadPlan Threads { get; }
     public int NLayer => Info.BlockCount;
     public int NEmbd => Context.EmbeddingSize;
     public int NVocab => Context.Vocab.Count;
 
-    private ModelSession(Models.ModelInfo info, LLamaWeights weights, LLamaContext context, SessionOptions options)
+    private ModelSession(Models.ModelInfo info, LLamaWeights weights, LLamaContext context, SessionOptions options, ThreadPlan threads)
     {
         Info = info;
+        Threads = threads;
         Weights = weights;
         Context = context;
         Options = options;
@@ -47,7 +50,7 @@ public sealed class ModelSession : IDisposable
             throw new Gguf.GgufFormatException(Path.GetFileName(modelPath), "holds no tensors (a vocabulary-only file cannot run)");
         }
         NativeBackend.Initialize();
-        int threads = options.Threads ?? Environment.ProcessorCount;
+        var threads = ThreadPlan.For(file.FileSize - file.DataOffset, options.Threads, CpuBudget.Current());
         var parameters = new ModelParams(modelPath)
         {
             ContextSize = (uint)options.ContextSize,
@@ -55,8 +58,8 @@ public sealed class ModelSession : IDisposable
             UBatchSize = (uint)Math.Min(options.ContextSize, 512),
             SeqMax = (uint)options.SequenceCount,
             KVUnified = true,
-            Threads = threads,
-            BatchThreads = threads,
+            Threads = threads.Decode,
+            BatchThreads = threads.Batch,
             GpuLayerCount = 0,
             FlashAttention = options.FlashAttention,
         };
@@ -71,7 +74,7 @@ public sealed class ModelSession : IDisposable
         }
         try
         {
-            return new ModelSession(info, weights, weights.CreateContext(parameters), options);
+            return new ModelSession(info, weights, weights.CreateContext(parameters), options, threads);
         }
         catch
         {

@@ -77,6 +77,7 @@ public static class NativeBackend
                 throw new NativeBackendMissingException(
                     $"the patched llama.cpp backend is not built ({LlamaFileName} not found in {LibraryDirectory}); run ./build.sh");
             }
+            OpenMpWaiting.Apply(); // before libggml-cpu brings libgomp in
             if (!NativeLibrary.TryLoad(path, out _handle))
             {
                 throw new NativeBackendMissingException(

@@ -1,3 +1,4 @@
+using LlamaJump.Interop;
 using TorchSharp;
 
 namespace LlamaJump.Shortcuts;
@@ -60,10 +61,10 @@ public static class TorchRuntime
             : $"CUDA was requested but this build of LlamaJump is CPU-only (TorchSharp has no CUDA backend); {howToBuild}");
     }
 
-    /// <summary>Sets libtorch's intra-op thread count (default: one per logical processor) and returns it.</summary>
+    /// <summary>Sets libtorch's intra-op thread count (default: the cores this process may use, see CpuBudget) and returns it.</summary>
     public static int ConfigureThreads(int? threads = null)
     {
-        int count = threads ?? Environment.ProcessorCount;
+        int count = threads ?? CpuBudget.Current().Cores;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1, nameof(threads));
         EnsureLoadable();
         torch.set_num_threads(count);

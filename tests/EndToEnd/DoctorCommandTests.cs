@@ -17,4 +17,15 @@ public sealed class DoctorCommandTests
         result.Stdout.Should().MatchRegex(@"least squares\s+w=3\.0\d\d b=-2\.0\d\d");
         result.Stderr.Should().NotContain("llama_model_loader", "llama.cpp's info logs stay quiet unless LLAMAJUMP_VERBOSE=1");
     }
+
+    [Fact]
+    public void Doctor_counts_the_cores_of_its_affinity_not_of_the_machine()
+    {
+        var pinned = Cli.Run("/usr/bin/taskset", ["-c", "0", Cli.Launcher, "doctor"]);
+
+        pinned.ExitCode.Should().Be(0, pinned.Stderr);
+        pinned.Stdout.Should().MatchRegex(@"cpu\s+1 core \(affinity 1, ");
+        pinned.Stdout.Should().MatchRegex(@"threads\s+1 thread\b");
+        pinned.Stdout.Should().Contain("OpenMP waiting: GOMP_SPINCOUNT=10000 (set by llamajump)");
+    }
 }

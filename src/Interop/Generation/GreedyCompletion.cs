@@ -18,8 +18,8 @@ public static class GreedyCompletion
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens);
         NativeBackend.Initialize();
-        int n = threads ?? Environment.ProcessorCount;
-        var parameters = new ModelParams(modelPath) { ContextSize = 512, Threads = n, BatchThreads = n, GpuLayerCount = 0 };
+        var plan = ThreadPlan.For(new FileInfo(modelPath).Length, threads, CpuBudget.Current());
+        var parameters = new ModelParams(modelPath) { ContextSize = 512, Threads = plan.Decode, BatchThreads = plan.Batch, GpuLayerCount = 0 };
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var context = weights.CreateContext(parameters);
         using var sampler = new GreedySamplingPipeline();

@@ -1,3 +1,5 @@
+using LlamaJump.Interop;
+
 namespace LlamaJump.Shortcuts.Evaluation;
 
 /// <summary>How <see cref="JumpEvaluator"/> runs: which arbitrary jumps to score, hidden vectors per head call (null:
@@ -14,7 +16,7 @@ public sealed record EvalSettings(ArbitrarySelection Arbitrary, int? BatchRows =
 
     public static EvalSettings Default { get; } = new(ArbitrarySelection.Everything);
 
-    public int EffectiveThreads => Math.Max(1, Threads ?? Environment.ProcessorCount);
+    public int EffectiveThreads => Math.Max(1, Threads ?? CpuBudget.Current().Cores);
 
     /// <summary>Rows per head call for a vocabulary of <paramref name="nVocab"/>.</summary>
     public int RowsPerCall(int nVocab) => BatchRows is { } rows

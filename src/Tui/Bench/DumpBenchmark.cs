@@ -72,7 +72,7 @@ public static class DumpBenchmark
             var options = new DumpOptions(modelPath, corpusPath, Path.Combine(dir, "dump"), Train: plan.Train.Count, Test: 0, Seed: 1,
                 Sequences: sequences, MaxTokens: maxTokens, Threads: threads, AllowFewer: true);
             var outcome = DumpJob.Run(options, models, TextWriter.Null, CancellationToken.None);
-            return new DumpBenchResult(session.Describe(), plan.Train.Count, sequences, repeats, threads ?? Environment.ProcessorCount,
+            return new DumpBenchResult(session.Describe(), plan.Train.Count, sequences, repeats, session.Threads.Batch,
                 new BenchRow("plain decode", plainSeconds, tokensPerPass * repeats),
                 new BenchRow("decode + capture (all blocks)", captureSeconds, tokensPerPass * repeats),
                 new BenchRow("full dump (decode, capture, f16 write)", outcome.Seconds, outcome.Tokens));

@@ -42,7 +42,7 @@ public static class DumpJob
         log.WriteLine($"dump: hashing {info.FileName} ({TextTable.Bytes(info.FileSizeBytes)})");
         string sha = ModelHash.Sha256(modelPath);
         using var session = ModelSession.Open(modelPath, new SessionOptions(options.Sequences, options.MaxTokens, options.Threads));
-        log.WriteLine($"dump: {session.Describe()}, {options.Sequences} sentences per decode, {options.Threads ?? Environment.ProcessorCount} threads");
+        log.WriteLine($"dump: {session.Describe()}, {options.Sequences} sentences per decode, {session.Threads.Describe()}");
 
         var tokens = new SentenceTokens(session, corpus.Sentences, selection.Train.Concat(selection.Test), options.MaxTokens);
         if (tokens.TruncatedCount > 0)

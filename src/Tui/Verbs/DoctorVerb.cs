@@ -29,11 +29,14 @@ public static class DoctorVerb
         o.WriteLine($"native backend   {NativeBackend.LibraryPath}");
         o.WriteLine($"  build key      {NativeBackend.BuildKey ?? "(none recorded)"}");
         o.WriteLine($"  ABI rows       {NativeAbi.Describe().Count} (llama_jump_abi_*: patched build confirmed)");
+        var budget = CpuBudget.Current();
+        o.WriteLine($"cpu              {budget.Describe()}; OpenMP waiting: {OpenMpWaiting.Describe()}");
 
         string path = context.Models.Resolve(model);
         var info = ModelInfo.Read(path);
         o.WriteLine($"model            {info.FileName} ({info.Architecture}, {info.BlockCount} blocks, n_embd {info.EmbeddingLength}, vocab {info.VocabSize}, {info.FileType})");
         var completion = GreedyCompletion.Run(path, prompt, maxTokens: 32);
+        o.WriteLine($"  threads        {ThreadPlan.For(new FileInfo(path).Length, null, budget).Describe()}");
         o.WriteLine($"  greedy         \"{prompt}\" →{completion.Text}");
         o.WriteLine($"  speed          {completion.Tokens.Count} tokens at {completion.TokensPerSecond.ToString("0", CultureInfo.InvariantCulture)} tokens/s");
 
