@@ -15,7 +15,8 @@ namespace LlamaJump.Interop.Generation;
 /// <item>spec: draft <see cref="GenerationSettings.DraftLength"/> tokens through the fixed draft block (jump + head,
 /// no fill: later drafts only read blocks up to the draft block), remove the drafts' cells, verify the pending token
 /// and the drafts in one full-depth batch, keep the longest prefix the full model agrees with plus its own next
-/// token. Greedy output equals full mode's.</item>
+/// token. Greedy output equals full mode's up to float rounding: the batch and one-token decodes use different CPU
+/// kernels, so where the full model's top-2 logits nearly tie the two may pick different tokens (README, spec).</item>
 /// </list>
 /// The jump is installed once; a null jump allows full mode only.
 /// </summary>

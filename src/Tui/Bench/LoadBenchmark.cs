@@ -19,14 +19,10 @@ public enum LoadScenario { Idle, BusyCore, TwoProcesses }
 /// child ran past the time limit (its rate is then an upper bound from the tokens asked for).</summary>
 public sealed record LoadCell(string Model, LoadScenario Scenario, LoadTuning Tuning, double TokensPerSecond, bool TimedOut);
 
-public sealed record LoadBenchResult(IReadOnlyList<string> Models, int Tokens, int Repeats, string Budget, IReadOnlyList<LoadCell> Cells)
+public sealed record LoadBenchResult(IReadOnlyList<string> Models, int Tokens, int Repeats, string Budget, string TunedSpin, IReadOnlyList<LoadCell> Cells)
 {
     public LoadCell Cell(string model, LoadScenario scenario, LoadTuning tuning) =>
         Cells.Single(c => c.Model == model && c.Scenario == scenario && c.Tuning == tuning);
-
-    /// <summary>Tokens/s of a scenario over the same tuning's idle tokens/s.</summary>
-    public double Ratio(string model, LoadScenario scenario, LoadTuning tuning) =>
-        Cell(model, scenario, tuning).TokensPerSecond / Cell(model, LoadScenario.Idle, tuning).TokensPerSecond;
 }
 
 /// <summary>
@@ -44,7 +40,7 @@ public static class LoadBenchmark
     private const string LibgompDefaultSpin = "300000";
 
     public static LoadBenchResult Run(ModelResolver models, IReadOnlyList<string> modelNames, int tokens, int repeats,
-        int timeoutSeconds, TextWriter log, CancellationToken cancel)
+        int timeoutSeconds, int? spinCount, TextWriter log, CancellationToken cancel)
     {
         var paths = modelNames.Select(models.Resolve).ToList();
         string app = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the llamajump executable");
@@ -61,7 +57,7 @@ public static class LoadBenchmark
                     foreach (var tuning in tunings)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        var rates = Measure(app, path, scenario, tuning, tokens, budget.Cores, timeoutSeconds);
+                        var rates = Measure(app, path, scenario, tuning, tokens, budget.Cores, timeoutSeconds, spinCount);
                         var list = samples.TryGetValue((path, scenario, tuning), out var l) ? l : samples[(path, scenario, tuning)] = [];
                         list.AddRange(rates);
                         progress.Advance(1);
@@ -72,16 +68,17 @@ public static class LoadBenchmark
         progress.Finish();
         var cells = samples.Select(kv => new LoadCell(Path.GetFileName(kv.Key.Item1), kv.Key.Item2, kv.Key.Item3,
             Median(kv.Value.Select(s => s.Rate)), kv.Value.Any(s => s.TimedOut))).ToList();
-        return new LoadBenchResult(paths.Select(Path.GetFileName).ToList()!, tokens, repeats, budget.Describe(), cells);
+        string spin = (spinCount ?? OpenMpWaiting.DefaultSpinCount).ToString(CultureInfo.InvariantCulture);
+        return new LoadBenchResult(paths.Select(Path.GetFileName).ToList()!, tokens, repeats, budget.Describe(), spin, cells);
     }
 
     /// <summary>The decode rates of one run of <paramref name="scenario"/> (two for <see cref="LoadScenario.TwoProcesses"/>).</summary>
     private static IReadOnlyList<(double Rate, bool TimedOut)> Measure(string app, string model, LoadScenario scenario, LoadTuning tuning,
-        int tokens, int cores, int timeoutSeconds)
+        int tokens, int cores, int timeoutSeconds, int? spinCount)
     {
         using var busy = scenario == LoadScenario.BusyCore ? StartBusyLoop() : null;
         int count = scenario == LoadScenario.TwoProcesses ? 2 : 1;
-        var children = Enumerable.Range(0, count).Select(_ => StartGenerate(app, model, tuning, tokens, cores)).ToList();
+        var children = Enumerable.Range(0, count).Select(_ => StartGenerate(app, model, tuning, tokens, cores, spinCount)).ToList();
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         try
         {
@@ -110,7 +107,8 @@ public static class LoadBenchmark
         return process;
     }
 
-    private static GenerateChild StartGenerate(string app, string model, LoadTuning tuning, int tokens, int cores)
+    /// <param name="spinCount">the tuned children's GOMP_SPINCOUNT (null: what llamajump sets by itself)</param>
+    private static GenerateChild StartGenerate(string app, string model, LoadTuning tuning, int tokens, int cores, int? spinCount)
     {
         var info = new ProcessStartInfo(app)
         {
@@ -130,6 +128,10 @@ public static class LoadBenchmark
             info.ArgumentList.Add("--threads");
             info.ArgumentList.Add(cores.ToString(CultureInfo.InvariantCulture));
             info.Environment[OpenMpWaiting.SpinCountVariable] = LibgompDefaultSpin;
+        }
+        else if (spinCount is { } spins)
+        {
+            info.Environment[OpenMpWaiting.SpinCountVariable] = spins.ToString(CultureInfo.InvariantCulture);
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {app}");
         process.StandardInput.Close();

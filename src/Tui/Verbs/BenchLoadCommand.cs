@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LlamaJump.Interop;
 using LlamaJump.Interop.Models;
 using LlamaJump.Tui.Bench;
 using LlamaJump.Tui.Cli;
@@ -20,18 +21,21 @@ public static class BenchLoadCommand
         var tokens = new Option<int>("--tokens") { Description = "Tokens each generate process decodes", DefaultValueFactory = _ => 64 };
         var repeats = new Option<int>("--repeats") { Description = "Alternating repeats of every scenario", DefaultValueFactory = _ => 3 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one generate process may take before it counts as collapsed", DefaultValueFactory = _ => 120 };
+        var spin = new Option<int?>("--spin-count") { Description = $"GOMP_SPINCOUNT of the tuned runs (default: llamajump's {OpenMpWaiting.DefaultSpinCount})" };
         var command = new Command("load", "Decode speed idle, beside a busy core and as two processes at once, tuned vs untuned")
         {
-            models, tokens, repeats, timeout,
+            models, tokens, repeats, timeout, spin,
         };
         command.SetAction(parse => VerbRunner.Run(context, () =>
         {
             if (parse.GetValue(tokens) < 1 || parse.GetValue(repeats) < 1 || parse.GetValue(timeout) < 1)
                 throw new UserInputException("--tokens, --repeats and --timeout must be positive");
+            if (parse.GetValue(spin) is < 0)
+                throw new UserInputException("--spin-count must be 0 or more");
             var names = parse.GetValue(models) is { Length: > 0 } given ? given : DefaultModels();
             using var interruption = new Interruption(context.Error);
             var result = LoadBenchmark.Run(context.Models, names, parse.GetValue(tokens), parse.GetValue(repeats), parse.GetValue(timeout),
-                context.Error, interruption.Token);
+                parse.GetValue(spin), context.Error, interruption.Token);
             Print(context.Out, result);
             return ExitCodes.Success;
         }));
@@ -48,8 +52,10 @@ public static class BenchLoadCommand
     {
         var inv = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(inv, $"bench load: {r.Tokens} tokens per generate, median of {r.Repeats} alternating repeats; this process may use {r.Budget}"));
-        o.WriteLine("tuned = llamajump's thread plan and OpenMP spin; untuned = every core, libgomp's default spin (as before)");
+        o.WriteLine($"tuned = llamajump's thread plan, GOMP_SPINCOUNT={r.TunedSpin}; untuned = every core, libgomp's default spin of 300000 (as before)");
         string Rate(LoadCell c) => (c.TimedOut ? "<" : "") + c.TokensPerSecond.ToString("0.0", inv);
+        // a ratio with a timed-out side is a bound at best; show it only when both sides finished
+        string Ratio(LoadCell a, LoadCell b) => a.TimedOut || b.TimedOut ? "—" : (a.TokensPerSecond / b.TokensPerSecond).ToString("0.00", inv) + "×";
         var rows = new List<IReadOnlyList<string>>();
         foreach (var model in r.Models)
         {
@@ -62,10 +68,10 @@ public static class BenchLoadCommand
                     model,
                     Name(scenario),
                     Rate(tuned),
-                    r.Ratio(model, scenario, LoadTuning.Tuned).ToString("0.00", inv) + "×",
+                    Ratio(tuned, r.Cell(model, LoadScenario.Idle, LoadTuning.Tuned)),
                     Rate(untuned),
-                    r.Ratio(model, scenario, LoadTuning.Untuned).ToString("0.00", inv) + "×",
-                    (tuned.TokensPerSecond / untuned.TokensPerSecond).ToString("0.00", inv) + "×",
+                    Ratio(untuned, r.Cell(model, LoadScenario.Idle, LoadTuning.Untuned)),
+                    Ratio(tuned, untuned),
                 ]);
             }
         }
