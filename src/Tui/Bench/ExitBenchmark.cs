@@ -151,7 +151,7 @@ public static class ExitBenchmark
         return new GenerationStats(n, blocks, seconds, [], drafted, accepted, settings.Mode == GenerationMode.Spec);
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;

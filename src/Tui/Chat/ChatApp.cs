@@ -1,13 +1,12 @@
-using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
 
 namespace LlamaJump.Tui.Chat;
 
 /// <summary>
-/// Runs the chat in the terminal until the user quits: one Terminal.Gui application (no statics), the controller
-/// posting its updates with <see cref="IApplication.Invoke(Action)"/>, and a SIGINT handler that stops a running reply
-/// instead of ending the process. Owns <paramref name="model"/> from the call on and frees it on the way out.
+/// Runs the chat in the terminal until the user quits: one Terminal.Gui application (no statics) showing a
+/// <see cref="ChatScreen"/>, and a SIGINT handler that stops a running reply instead of ending the process. Owns
+/// <paramref name="model"/> from the call on and frees it on the way out.
 /// </summary>
 public static class ChatApp
 {
@@ -15,18 +14,16 @@ public static class ChatApp
     {
         using IApplication app = Application.Create();
         app.Init(DriverRegistry.Names.ANSI);
-        using var chat = new ChatController(model, loader, options, action => app.Invoke(action));
-        using var window = new ChatWindow(app, chat, catalog);
+        using var screen = new ChatScreen(app, model, loader, catalog, options);
         ConsoleCancelEventHandler onInterrupt = (_, e) =>
         {
             e.Cancel = true;
-            app.Invoke(() => chat.Stop());
+            app.Invoke(() => screen.Controller.Stop());
         };
         Console.CancelKeyPress += onInterrupt;
         try
         {
-            window.Input.SetFocus();
-            app.Run(window);
+            app.Run(screen.Window);
         }
         finally
         {

@@ -8,7 +8,8 @@ using LlamaJump.Tui.Cli;
 
 namespace LlamaJump.Tui.Verbs;
 
-/// <summary><c>llamajump chat [--model M] [--jumps J] [--mode full|exit|spec] [--lambda X]</c>: the terminal chat with
+/// <summary><c>llamajump chat [--model M] [--jumps J] [--mode full|exit|spec] [--lambda X] [--max-tokens N]
+/// [--threads T]</c>: the terminal chat with
 /// tokens coloured by exit level, live exit statistics, a token inspector and a model switcher. The first model is
 /// loaded before the screen opens, so a bad model or option fails like any verb (one line, exit 2).</summary>
 public static class ChatVerb
@@ -21,13 +22,15 @@ public static class ChatVerb
         mode.AcceptOnlyFromAmong("full", "exit", "spec");
         var lambda = new Option<float>("--lambda") { Description = "Confidence threshold λ for an early exit (above 1: never exit)", DefaultValueFactory = _ => 0.9f };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest reply in tokens", DefaultValueFactory = _ => 256 };
-        var command = new Command("chat", "Chat in the terminal, seeing at which block every token exits") { model, jumps, mode, lambda, maxTokens };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var command = new Command("chat", "Chat in the terminal, seeing at which block every token exits") { model, jumps, mode, lambda, maxTokens, threads };
         command.SetAction(parse => VerbRunner.Run(context, () => Execute(context, new ChatOptions(
             parse.GetValue(model)!,
             parse.GetValue(jumps),
             Enum.Parse<GenerationMode>(parse.GetValue(mode)!, ignoreCase: true),
             parse.GetValue(lambda),
-            parse.GetValue(maxTokens)))));
+            parse.GetValue(maxTokens),
+            Threads: parse.GetValue(threads)))));
         return command;
     }
 
@@ -42,6 +45,10 @@ public static class ChatVerb
         {
             throw new UserInputException($"--max-tokens {options.MaxReplyTokens} must be between 1 and {options.ContextTokens - 1}");
         }
+        if (options.Threads is < 1)
+        {
+            throw new UserInputException($"--threads must be positive (got {options.Threads})");
+        }
         if (options.Jumps is { } jumpsPath && !File.Exists(jumpsPath))
         {
             throw new UserInputException($"--jumps {jumpsPath}: no such file");
@@ -50,7 +57,7 @@ public static class ChatVerb
         NativeBackend.Initialize();
         NativeLog.Route(TextWriter.Null, LLama.Native.LLamaLogLevel.None);
         var jumpFiles = new ChatJumps();
-        var loader = new ChatModelLoader(jumpFiles, GeneratorFactories.Default, options.ContextTokens);
+        var loader = new ChatModelLoader(jumpFiles, GeneratorFactories.Default, options.ContextTokens, options.Threads);
         var model = loader.Load(path, options.Jumps);
         ChatApp.Run(model, loader, new ModelCatalog(context.Models, jumpFiles), options);
         return ExitCodes.Success;
