@@ -7,25 +7,33 @@ namespace LlamaJump.Tui.Chat;
 /// <summary>
 /// The chat's state and everything the keys do: send, stop, clear, λ up/down, switch mode, swap model, inspect a
 /// token. Methods and <see cref="Changed"/> belong to the UI thread; native work goes to a <see cref="NativeWorkQueue"/>
-/// and its results come back through <paramref name="post"/> (the UI's invoke), so state is only ever touched on the
-/// UI thread. Settings changes go to the running generation through <see cref="GenerationControl"/> and apply from the
-/// next token.
+/// and its results come back through <paramref name="ui"/>, so state is only ever touched on the UI thread. Settings
+/// changes go to the running generation through <see cref="GenerationControl"/> and apply from the next token.
+/// A streaming reply's tokens do not come one post each: the worker appends them to a <see cref="ReplyBuffer"/> and
+/// goes on generating, and the UI thread takes them in batches every <see cref="FlushInterval"/> and once more when
+/// the reply ends, raising <see cref="Changed"/> once per batch — the UI's work is one redraw per batch, whatever the
+/// token rate, and generation never waits for the UI.
 /// </summary>
 public sealed class ChatController : IDisposable
 {
     private readonly IChatModelLoader _loader;
     private readonly ChatOptions _options;
-    private readonly Action<Action> _post;
+    private readonly IChatUi _ui;
     private readonly NativeWorkQueue _worker;
     private readonly GenerationControl _control;
     private readonly List<ChatTurn> _turns = [];
     private CancellationTokenSource? _cancel;
+    private ReplyBuffer? _streaming;
 
-    public ChatController(IChatModel model, IChatModelLoader loader, ChatOptions options, Action<Action> post)
+    /// <summary>How often a streaming reply's new tokens reach the screen: 40 ms, Terminal.Gui's own frame time (its
+    /// main loop runs at most 25 iterations a second), so no batch waits for a frame that is not drawn.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(40);
+
+    public ChatController(IChatModel model, IChatModelLoader loader, ChatOptions options, IChatUi ui)
     {
         _loader = loader;
         _options = options;
-        _post = post;
+        _ui = ui;
         _worker = new NativeWorkQueue(e => Post(() => Message = $"error: {e.Message}"));
         _control = new GenerationControl(new GenerationSettings(GenerationMode.Full, options.Lambda));
         Model = model;
@@ -75,12 +83,17 @@ public sealed class ChatController : IDisposable
         Generating = true;
         var cancel = new CancellationTokenSource();
         _cancel = cancel;
+        var buffer = new ReplyBuffer();
+        _streaming = buffer;
         Message = "generating… (Esc stops)";
         Changed?.Invoke();
-        _worker.Enqueue(() => Generate(model, turn, history, text, cancel));
+        _ui.Every(FlushInterval, () => Flush(turn, buffer));
+        _worker.Enqueue(() => Generate(model, turn, buffer, history, text, cancel));
     }
 
-    private void Generate(IChatModel model, ChatTurn turn, List<ChatTurn> history, string text, CancellationTokenSource cancel)
+    /// <summary>Worker thread: the reply's tokens go to <paramref name="buffer"/>; only the prompt and the end are
+    /// posted.</summary>
+    private void Generate(IChatModel model, ChatTurn turn, ReplyBuffer buffer, List<ChatTurn> history, string text, CancellationTokenSource cancel)
     {
         try
         {
@@ -88,29 +101,22 @@ public sealed class ChatController : IDisposable
             Post(() => turn.PromptTokens = prompt);
             foreach (var token in model.Generator.Generate(prompt, _options.MaxReplyTokens, _control, cancel.Token))
             {
-                var stats = model.Generator.Stats;
-                Post(() =>
-                {
-                    turn.Add(token);
-                    ReplyCounts.Add(token.ExitLayer);
-                    SessionCounts.Add(token.ExitLayer);
-                    ReplyStats = stats;
-                });
+                buffer.Add(token, model.Generator.Stats);
             }
             var final = model.Generator.Stats;
-            Post(() => EndReply(turn, cancel.IsCancellationRequested ? TurnState.Stopped : TurnState.Finished, null, final));
+            Post(() => EndReply(turn, buffer, cancel.IsCancellationRequested ? TurnState.Stopped : TurnState.Finished, null, final));
         }
         catch (InvalidOperationException e) when (_control.Settings.Mode != GenerationMode.Full)
         {
             Post(() =>
             {
                 _control.Settings = _control.Settings with { Mode = GenerationMode.Full };
-                EndReply(turn, TurnState.Failed, $"{e.Message}; back to full mode", model.Generator.Stats);
+                EndReply(turn, buffer, TurnState.Failed, $"{e.Message}; back to full mode", model.Generator.Stats);
             });
         }
         catch (Exception e)
         {
-            Post(() => EndReply(turn, TurnState.Failed, $"generation failed: {e.Message}", model.Generator.Stats));
+            Post(() => EndReply(turn, buffer, TurnState.Failed, $"generation failed: {e.Message}", model.Generator.Stats));
         }
         finally
         {
@@ -118,8 +124,52 @@ public sealed class ChatController : IDisposable
         }
     }
 
-    private void EndReply(ChatTurn turn, TurnState state, string? note, GenerationStats stats)
+    /// <summary>UI thread, every <see cref="FlushInterval"/> while <paramref name="buffer"/> streams: shows the tokens
+    /// that arrived since the last batch (one <see cref="Changed"/>, none when nothing arrived). False once the reply
+    /// has ended, which ends the ticks.</summary>
+    private bool Flush(ChatTurn turn, ReplyBuffer buffer)
     {
+        if (!ReferenceEquals(_streaming, buffer))
+        {
+            return false;
+        }
+        if (TakeTokens(turn, buffer))
+        {
+            Changed?.Invoke();
+        }
+        return true;
+    }
+
+    /// <summary>Moves what <paramref name="buffer"/> holds into <paramref name="turn"/> and the exit counts (the counts
+    /// only while the turn is still in the conversation: a cleared one no longer counts). Whether anything came.</summary>
+    private bool TakeTokens(ChatTurn turn, ReplyBuffer buffer)
+    {
+        var (tokens, stats) = buffer.Take();
+        if (tokens.Count == 0)
+        {
+            return false;
+        }
+        turn.Add(tokens);
+        if (_turns.Count > 0 && ReferenceEquals(_turns[^1], turn))
+        {
+            foreach (var token in tokens)
+            {
+                ReplyCounts.Add(token.ExitLayer);
+                SessionCounts.Add(token.ExitLayer);
+            }
+            ReplyStats = stats;
+        }
+        return true;
+    }
+
+    /// <summary>UI thread: the last batch of the reply, then its end state.</summary>
+    private void EndReply(ChatTurn turn, ReplyBuffer buffer, TurnState state, string? note, GenerationStats stats)
+    {
+        TakeTokens(turn, buffer);
+        if (ReferenceEquals(_streaming, buffer))
+        {
+            _streaming = null;
+        }
         turn.State = state;
         turn.Note = note;
         ReplyStats = stats;
@@ -309,7 +359,7 @@ public sealed class ChatController : IDisposable
         Changed?.Invoke();
     }
 
-    private void Post(Action action) => _post(() =>
+    private void Post(Action action) => _ui.Post(() =>
     {
         action();
         Changed?.Invoke();

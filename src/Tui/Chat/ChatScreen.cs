@@ -13,7 +13,7 @@ public sealed class ChatScreen : IDisposable
 {
     public ChatScreen(IApplication app, IChatModel model, IChatModelLoader loader, ModelCatalog catalog, ChatOptions options)
     {
-        Controller = new ChatController(model, loader, options, action => app.Invoke(action));
+        Controller = new ChatController(model, loader, options, new TerminalChatUi(app));
         Window = new ChatWindow(app, Controller, catalog);
         Window.Input.SetFocus();
     }

@@ -34,4 +34,7 @@ public sealed class ChatTurn(string user, string model, int nLayer)
     public string ReplyText => string.Concat(_reply.Select(t => t.Text));
 
     public void Add(GeneratedToken token) => _reply.Add(token);
+
+    /// <summary>Appends <paramref name="tokens"/> in order.</summary>
+    public void Add(IEnumerable<GeneratedToken> tokens) => _reply.AddRange(tokens);
 }

@@ -14,6 +14,9 @@ internal sealed class ScriptedGenerator(int nLayer, IReadOnlyList<GeneratedToken
 
     public int? HoldAfter { get; init; }
     public List<GenerationSettings> SettingsSeen { get; } = [];
+    /// <summary>Set when the generator starts holding (<see cref="HoldAfter"/>), and when it has yielded its last token.</summary>
+    public ManualResetEventSlim Held { get; } = new();
+    public ManualResetEventSlim Finished { get; } = new();
     public GenerationStats Stats => _stats;
 
     public IEnumerable<GeneratedToken> Generate(IReadOnlyList<int> promptTokens, int maxTokens, GenerationControl control, CancellationToken cancel = default)
@@ -24,6 +27,7 @@ internal sealed class ScriptedGenerator(int nLayer, IReadOnlyList<GeneratedToken
         {
             if (HoldAfter == n)
             {
+                Held.Set();
                 cancel.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
             }
             if (cancel.IsCancellationRequested)
@@ -40,6 +44,7 @@ internal sealed class ScriptedGenerator(int nLayer, IReadOnlyList<GeneratedToken
             _stats = new GenerationStats(n, histogram.Select((c, k) => (long)c * (k + 1)).Sum(), 0.5, histogram.ToArray());
             yield return token;
         }
+        Finished.Set();
     }
 }
 
@@ -75,12 +80,32 @@ internal sealed class FakeLoader : IChatModelLoader
     }
 }
 
-/// <summary>The UI thread's invoke queue, drained by the test.</summary>
-internal sealed class ManualDispatcher
+/// <summary>The UI thread as the test drives it: posts queue up until the test drains them; every drain then runs each
+/// running ticker once (time does not pass on its own: a drain stands for one frame of the UI loop).</summary>
+internal sealed class ManualDispatcher : IChatUi
 {
     private readonly ConcurrentQueue<Action> _queue = new();
+    private readonly List<Func<bool>> _tickers = [];
+    private int _posted;
 
-    public void Post(Action action) => _queue.Enqueue(action);
+    public void Post(Action action)
+    {
+        Interlocked.Increment(ref _posted);
+        _queue.Enqueue(action);
+    }
+
+    public void Every(TimeSpan interval, Func<bool> tick)
+    {
+        Intervals.Add(interval);
+        _tickers.Add(tick);
+    }
+
+    /// <summary>How many actions were ever posted (from any thread).</summary>
+    public int Posted => Volatile.Read(ref _posted);
+
+    /// <summary>The interval of every ticker ever started, and how many still run.</summary>
+    public List<TimeSpan> Intervals { get; } = [];
+    public int RunningTickers => _tickers.Count;
 
     public int Drain()
     {
@@ -89,6 +114,13 @@ internal sealed class ManualDispatcher
         {
             action();
             n++;
+        }
+        foreach (var tick in _tickers.ToList())
+        {
+            if (!tick())
+            {
+                _tickers.Remove(tick);
+            }
         }
         return n;
     }

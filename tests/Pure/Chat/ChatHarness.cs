@@ -13,7 +13,7 @@ namespace LlamaJump.Tests.Pure.Chat;
 
 /// <summary>
 /// The chat window on Terminal.Gui's ANSI driver without a terminal: a screen of the given size, keys injected as a
-/// user types them, the controller's posts drained on the test thread (standing in for the UI loop), a fake model
+/// user types them, the controller's posts and tickers run on the test thread (standing in for the UI loop), a fake model
 /// and a model catalog over a temporary directory (<see cref="Home"/>/models/gguf).
 /// </summary>
 internal sealed class ChatHarness : IDisposable
@@ -30,7 +30,7 @@ internal sealed class ChatHarness : IDisposable
         _app = Application.Create(new VirtualTimeProvider());
         _app.Init(DriverRegistry.Names.ANSI);
         _app.Driver!.SetScreenSize(cols, rows);
-        Chat = new ChatController(Model, Loader, options ?? new ChatOptions("fake.gguf", null, GenerationMode.Full, 0.9f), Dispatcher.Post);
+        Chat = new ChatController(Model, Loader, options ?? new ChatOptions("fake.gguf", null, GenerationMode.Full, 0.9f), Dispatcher);
         var catalog = new ModelCatalog(new ModelResolver(Temp.Root, null, Temp.Root), new ChatJumps());
         Window = new ChatWindow(_app, Chat, catalog);
         _session = _app.Begin(Window);

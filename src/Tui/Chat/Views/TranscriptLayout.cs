@@ -20,11 +20,17 @@ public sealed record TranscriptSpan(int Column, string Text, SpanKind Kind, int 
 /// then the reply's tokens one after the other, wrapped at the width (a token may be split across lines; a newline
 /// in a token starts a new line), then a note when the reply was stopped or failed. Column widths follow the
 /// terminal (wide characters take two). Tokens whose text is empty — the first bytes of a character spread over
-/// several tokens — take no cells.
+/// several tokens — take no cells. Every turn starts on a line of its own, so the conversation's lines are its turns'
+/// lines one after the other (<see cref="Turn"/>), and a turn that did not change need not be laid out again.
 /// </summary>
 public static class TranscriptLayout
 {
-    public static IReadOnlyList<IReadOnlyList<TranscriptSpan>> Lines(IReadOnlyList<ChatTurn> turns, int width)
+    public static IReadOnlyList<IReadOnlyList<TranscriptSpan>> Lines(IReadOnlyList<ChatTurn> turns, int width) =>
+        turns.SelectMany((turn, t) => Turn(turn, t, width)).ToList();
+
+    /// <summary>The lines of <paramref name="turn"/>, the conversation's turn number <paramref name="index"/> (the
+    /// spans' <see cref="TranscriptSpan.Turn"/>).</summary>
+    public static IReadOnlyList<IReadOnlyList<TranscriptSpan>> Turn(ChatTurn turn, int index, int width)
     {
         width = Math.Max(1, width);
         var lines = new List<IReadOnlyList<TranscriptSpan>>();
@@ -38,7 +44,7 @@ public static class TranscriptLayout
             column = 0;
         }
 
-        void Write(string text, SpanKind kind, int turn, int token)
+        void Write(string text, SpanKind kind, int token)
         {
             var run = new StringBuilder();
             int start = column;
@@ -46,7 +52,7 @@ public static class TranscriptLayout
             {
                 if (run.Length > 0)
                 {
-                    line.Add(new TranscriptSpan(start, run.ToString(), kind, turn, token));
+                    line.Add(new TranscriptSpan(start, run.ToString(), kind, index, token));
                     run.Clear();
                 }
             }
@@ -73,31 +79,23 @@ public static class TranscriptLayout
             Flush();
         }
 
-        for (int t = 0; t < turns.Count; t++)
+        Write("> " + turn.User, SpanKind.User, -1);
+        Break();
+        for (int i = 0; i < turn.Reply.Count; i++)
         {
-            var turn = turns[t];
-            Write("> " + turn.User, SpanKind.User, t, -1);
-            Break();
-            for (int i = 0; i < turn.Reply.Count; i++)
-            {
-                Write(turn.Reply[i].Text, SpanKind.Token, t, i);
-            }
-            if (turn.State is TurnState.Stopped or TurnState.Failed)
-            {
-                if (column > 0)
-                {
-                    Break();
-                }
-                Write(turn.State == TurnState.Stopped ? "[stopped]" : $"[{turn.Note}]", SpanKind.Note, t, -1);
-            }
-            if (column > 0 || turn.Reply.Count == 0)
+            Write(turn.Reply[i].Text, SpanKind.Token, i);
+        }
+        if (turn.State is TurnState.Stopped or TurnState.Failed)
+        {
+            if (column > 0)
             {
                 Break();
             }
+            Write(turn.State == TurnState.Stopped ? "[stopped]" : $"[{turn.Note}]", SpanKind.Note, -1);
         }
-        if (line.Count > 0)
+        if (column > 0 || line.Count > 0 || turn.Reply.Count == 0)
         {
-            Break();
+            Break(); // the next turn starts on a line of its own
         }
         return lines;
     }

@@ -9,11 +9,13 @@ namespace LlamaJump.Tui.Chat.Views;
 /// The conversation: user input dimmed, reply tokens coloured by their exit level (<see cref="ExitPalette"/>),
 /// notes in red. It follows the end of the conversation while a reply streams, unless the user scrolled up
 /// (PageUp/PageDown, ↑/↓ when focused). When focused, ←/→ select a reply token (shown reversed) and Enter asks
-/// the controller to inspect it.
+/// the controller to inspect it. A draw lays out only the turns that changed since the last one
+/// (<see cref="TranscriptLines"/>).
 /// </summary>
 public sealed class TranscriptView : View
 {
     private readonly ChatController _chat;
+    private readonly TranscriptLines _lines = new();
     private int _scrollBack;
 
     public TranscriptView(ChatController chat)
@@ -28,7 +30,7 @@ public sealed class TranscriptView : View
     protected override bool OnDrawingContent(DrawContext? context)
     {
         var normal = GetAttributeForRole(VisualRole.Normal);
-        var lines = TranscriptLayout.Lines(_chat.Turns, Viewport.Width);
+        var lines = _lines.For(_chat.Turns, Viewport.Width);
         int height = Math.Max(1, Viewport.Height);
         _scrollBack = Math.Clamp(_scrollBack, 0, Math.Max(0, lines.Count - height));
         int first = Math.Max(0, lines.Count - height - _scrollBack);
