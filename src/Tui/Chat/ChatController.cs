@@ -10,9 +10,9 @@ namespace LlamaJump.Tui.Chat;
 /// and its results come back through <paramref name="ui"/>, so state is only ever touched on the UI thread. Settings
 /// changes go to the running generation through <see cref="GenerationControl"/> and apply from the next token.
 /// A streaming reply's tokens do not come one post each: the worker appends them to a <see cref="ReplyBuffer"/> and
-/// goes on generating, and the UI thread takes them in batches every <see cref="FlushInterval"/> and once more when
-/// the reply ends, raising <see cref="Changed"/> once per batch — the UI's work is one redraw per batch, whatever the
-/// token rate, and generation never waits for the UI.
+/// goes on generating, and the UI thread takes them in batches — a tick at most every <see cref="FlushInterval"/>
+/// (<see cref="IChatUi.Every"/>) and once more when the reply ends — raising <see cref="Changed"/> once per batch: the
+/// UI's work is one redraw per batch, whatever the token rate, and generation never waits for the UI.
 /// </summary>
 public sealed class ChatController : IDisposable
 {
@@ -25,8 +25,9 @@ public sealed class ChatController : IDisposable
     private CancellationTokenSource? _cancel;
     private ReplyBuffer? _streaming;
 
-    /// <summary>How often a streaming reply's new tokens reach the screen: 40 ms, Terminal.Gui's own frame time (its
-    /// main loop runs at most 25 iterations a second), so no batch waits for a frame that is not drawn.</summary>
+    /// <summary>How often, at most, a streaming reply's new tokens reach the screen: every 40 ms, Terminal.Gui's own
+    /// frame time (its main loop runs at most 25 iterations a second), and less often when frames are costly
+    /// (<see cref="FramePacing"/>).</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(40);
 
     public ChatController(IChatModel model, IChatModelLoader loader, ChatOptions options, IChatUi ui)

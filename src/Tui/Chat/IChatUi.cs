@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Terminal.Gui.App;
 
 namespace LlamaJump.Tui.Chat;
@@ -5,8 +6,9 @@ namespace LlamaJump.Tui.Chat;
 /// <summary>
 /// How the chat reaches its UI thread. <see cref="Post"/> may be called from any thread: it queues
 /// <paramref name="action"/> to run on the UI thread soon, in the order posted, and returns at once.
-/// <see cref="Every"/> is called on the UI thread: it runs <c>tick</c> there, first after one
-/// <c>interval</c>, then again every interval (as the UI loop gets to it) until <c>tick</c> returns false.
+/// <see cref="Every"/> is called on the UI thread: it runs <c>tick</c> there, first after one <c>interval</c>, then
+/// again and again, never sooner than <c>interval</c> after the last run (the UI may wait longer, see
+/// <see cref="FramePacing"/>), until <c>tick</c> returns false.
 /// </summary>
 public interface IChatUi
 {
@@ -15,10 +17,24 @@ public interface IChatUi
     void Every(TimeSpan interval, Func<bool> tick);
 }
 
-/// <summary>The chat's UI thread in a Terminal.Gui application: its main loop's invoke queue and timeouts.</summary>
+/// <summary>The chat's UI thread in a Terminal.Gui application: its main loop's invoke queue, and timeouts for ticks.
+/// A tick is a frame: right after it the app lays out and draws what it changed, and the time both took paces the
+/// next tick (<see cref="FramePacing"/>).</summary>
 public sealed class TerminalChatUi(IApplication app) : IChatUi
 {
     public void Post(Action action) => app.Invoke(action);
 
-    public void Every(TimeSpan interval, Func<bool> tick) => app.AddTimeout(interval, tick);
+    public void Every(TimeSpan interval, Func<bool> tick) => Schedule(interval, interval, tick);
+
+    private void Schedule(TimeSpan delay, TimeSpan interval, Func<bool> tick) => app.AddTimeout(delay, () =>
+    {
+        long start = Stopwatch.GetTimestamp();
+        bool again = tick();
+        app.LayoutAndDraw();
+        if (again)
+        {
+            Schedule(FramePacing.Next(interval, Stopwatch.GetElapsedTime(start)), interval, tick);
+        }
+        return false;
+    });
 }

@@ -147,6 +147,17 @@ public sealed class StreamingTests
         lines.For(turns, 7).SelectMany(l => l).Should().ContainSingle().Which.Should().Be(new TranscriptSpan(0, "> new", SpanKind.User, 0));
     }
 
+    [Fact]
+    public void Frames_come_at_most_every_interval_and_take_at_most_their_share_of_the_time()
+    {
+        var least = ChatController.FlushInterval;
+        FramePacing.Next(least, TimeSpan.Zero).Should().Be(least);
+        FramePacing.Next(least, TimeSpan.FromMilliseconds(2)).Should().Be(least, "a 2 ms frame every 40 ms is 5 %");
+        var after = FramePacing.Next(least, TimeSpan.FromMilliseconds(10));
+        after.Should().Be(TimeSpan.FromMilliseconds(190));
+        (10 / (10 + after.TotalMilliseconds)).Should().BeApproximately(FramePacing.UiShare, 1e-9);
+    }
+
     private static List<string> Text(IReadOnlyList<IReadOnlyList<TranscriptSpan>> lines) =>
         lines.Select(l => string.Join("|", l.Select(s => $"{s.Column}:{s.Text}:{s.Kind}:{s.Turn}:{s.Token}"))).ToList();
 }

@@ -9,8 +9,8 @@ namespace LlamaJump.Tui.Chat.Views;
 /// <summary>
 /// The chat screen: the transcript (left), the live stats and the token inspector (a side panel when the terminal is
 /// at least <see cref="WideColumns"/> wide, else a one-line summary), the last message, the input box and the status
-/// bar with the keys (<see cref="ChatKeys"/>). Redraws on every controller change; keys the focused view does not
-/// use land in <see cref="OnKeyDown"/>.
+/// bar with the keys (<see cref="ChatKeys"/>). Every controller change redraws what shows changed state (see
+/// <see cref="Refresh"/>); keys the focused view does not use land in <see cref="OnKeyDown"/>.
 /// </summary>
 public sealed class ChatWindow : Window
 {
@@ -20,9 +20,13 @@ public sealed class ChatWindow : Window
     private readonly IApplication _app;
     private readonly ChatController _chat;
     private readonly FrameView _side;
+    private readonly LinesView _stats;
+    private readonly LinesView _inspector;
     private readonly Label _compact;
     private readonly Label _message;
     private bool? _wide;
+    private int _statsRows;
+    private (TokenTrajectory? Inspection, IChatModel? Model) _inspected;
 
     public ChatWindow(IApplication app, ChatController chat, ModelCatalog catalog)
     {
@@ -30,13 +34,14 @@ public sealed class ChatWindow : Window
         _chat = chat;
         Transcript = new TranscriptView(chat) { X = 0, Y = 0, Width = Dim.Fill(SideWidth), Height = Dim.Fill(3) };
         _side = new FrameView { Title = "Exits", X = Pos.AnchorEnd(SideWidth), Y = 0, Width = SideWidth, Height = Dim.Fill(3) };
-        var stats = new LinesView(width => StatsLines.Build(chat, width))
+        _stats = new LinesView(width => StatsLines.Build(chat, width))
         {
             X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Func(_ => StatsLines.Build(chat, SideWidth).Count),
         };
-        var inspector = new FrameView { Title = "Inspector", X = 0, Y = Pos.Bottom(stats), Width = Dim.Fill(), Height = Dim.Fill() };
-        inspector.Add(new LinesView(_ => InspectorLines.Build(chat.Inspection, chat.Model?.Info.BlockCount ?? 1)) { Width = Dim.Fill(), Height = Dim.Fill() });
-        _side.Add(stats, inspector);
+        var inspector = new FrameView { Title = "Inspector", X = 0, Y = Pos.Bottom(_stats), Width = Dim.Fill(), Height = Dim.Fill() };
+        _inspector = new LinesView(_ => InspectorLines.Build(chat.Inspection, chat.Model?.Info.BlockCount ?? 1)) { Width = Dim.Fill(), Height = Dim.Fill() };
+        inspector.Add(_inspector);
+        _side.Add(_stats, inspector);
         _compact = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 1, Visible = false };
         _message = new Label { X = 0, Y = Pos.AnchorEnd(3), Width = Dim.Fill(), Height = 1 };
         Input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
@@ -91,23 +96,47 @@ public sealed class ChatWindow : Window
         Transcript.Height = wide ? Dim.Fill(3) : Dim.Fill(4);
     }
 
+    /// <summary>After a controller change, marks for drawing only what shows changed state: the transcript and the live
+    /// stats always; the title, the message, the one-line summary, the inspector (and the stats' layout, when their
+    /// line count changed) only when theirs changed; the model switcher when it is open above them. A Terminal.Gui
+    /// redraw costs milliseconds per view, so a streaming reply's frame redraws two views, not the window.</summary>
     private void Refresh()
     {
-        Title = _chat.Model is { } model ? $"llamajump chat: {model.Info.FileName}" : "llamajump chat";
-        _message.Text = _chat.Message;
-        _compact.Text = StatsLines.Compact(_chat);
+        string title = _chat.Model is { } model ? $"llamajump chat: {model.Info.FileName}" : "llamajump chat";
+        if (Title != title)
+        {
+            Title = title;
+        }
+        Show(_message, _chat.Message);
+        Show(_compact, StatsLines.Compact(_chat));
         if (_chat.Turns.Count == 0)
         {
             Transcript.Reset();
         }
-        SetNeedsDraw();
-        foreach (var view in new View[] { Transcript, _side, _compact, _message })
+        Transcript.SetNeedsDraw();
+        int rows = StatsLines.Build(_chat, SideWidth).Count;
+        if (rows != _statsRows)
         {
-            view.SetNeedsDraw();
+            _statsRows = rows;
+            _stats.SetNeedsLayout();
         }
-        foreach (var view in _side.SubViews.SelectMany(v => v.SubViews.Prepend(v)))
+        _stats.SetNeedsDraw();
+        if (_inspected != (_chat.Inspection, _chat.Model))
         {
-            view.SetNeedsDraw();
+            _inspected = (_chat.Inspection, _chat.Model);
+            _inspector.SetNeedsDraw();
+        }
+        if (Switcher.Visible)
+        {
+            Switcher.SetNeedsDraw();
+        }
+    }
+
+    private static void Show(View label, string text)
+    {
+        if (label.Text != text)
+        {
+            label.Text = text;
         }
     }
 
