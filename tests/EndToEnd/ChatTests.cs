@@ -3,10 +3,15 @@ using AwesomeAssertions;
 
 namespace LlamaJump.Tests.EndToEnd;
 
-/// <summary><c>./llamajump chat</c> in a real terminal (tmux): a reply on stories260K, swapping to
-/// llama-2-tiny-random and back, quitting with exit code 0; and bad options failing before the screen opens.</summary>
-public sealed partial class ChatTests : IDisposable
+/// <summary><c>./llamajump chat</c> in a real terminal (tmux): a reply on stories260K in each mode — full (then swapping
+/// to llama-2-tiny-random and back, and quitting with exit code 0), exit with a low λ, spec — and bad options failing
+/// before the screen opens. Replies are bounded (<see cref="ReplyTokens"/>) and every wait is for a state on the screen
+/// with a generous deadline, never for a speed: a loaded machine makes these tests slower, not red.</summary>
+public sealed partial class ChatTests(TrainedStoriesJumps jumps) : IClassFixture<TrainedStoriesJumps>, IDisposable
 {
+    private const int ReplyTokens = 48;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(300);
+
     private readonly string _dir = Directory.CreateTempSubdirectory("llamajump-e2e-chat-").FullName;
     private readonly string _session = $"llamajump-chat-{Guid.NewGuid():N}"[..28];
 
@@ -19,14 +24,10 @@ public sealed partial class ChatTests : IDisposable
     [Fact]
     public void Replies_on_stories260K_swaps_to_another_model_and_back_and_quits_cleanly()
     {
-        string exitFile = Path.Combine(_dir, "exit-code");
-        string command = $"cd '{Cli.RepoRoot}' && ./llamajump chat --model stories260K; echo $? > '{exitFile}'; sleep 60";
-        Tmux("new-session", "-d", "-s", _session, "-x", "100", "-y", "30", command);
+        string exitFile = StartChat("--model stories260K");
         WaitForScreen(s => s.Contains("llamajump chat: stories260K.gguf", StringComparison.Ordinal), "the chat screen");
 
-        Keys("-l", "Once upon a time");
-        Keys("Enter");
-        var screen = WaitForScreen(s => ReplyEnded().IsMatch(s), "the reply");
+        var screen = Ask("Once upon a time");
         screen.Should().Contain("> Once upon a time");
         screen.Should().Contain(", there was a little girl named Lily.", "the greedy reply of stories260K (the stock reference)");
         int fullDepth = int.Parse(FullDepthRow().Match(screen).Groups[1].Value);
@@ -42,7 +43,7 @@ public sealed partial class ChatTests : IDisposable
         screen.Should().Contain("llama, 5 blocks × 64");
 
         Keys("C-q");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(exitFile) && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(100);
@@ -50,6 +51,35 @@ public sealed partial class ChatTests : IDisposable
         File.Exists(exitFile).Should().BeTrue($"the chat ends after Ctrl-Q; screen:\n{Capture()}");
         Thread.Sleep(100);
         File.ReadAllText(exitFile).Trim().Should().Be("0");
+    }
+
+    [Fact]
+    public void In_exit_mode_with_a_low_lambda_tokens_exit_before_the_last_block()
+    {
+        // λ 0.05: a token exits at the first candidate block whose jumped prediction reaches 5 % — with a trained jump
+        // on stories260K that is nearly every token, and not one of 48 exiting would take 48 near-uniform predictions.
+        StartChat($"--model stories260K --jumps '{jumps.Jumps}' --mode exit --lambda 0.05");
+        WaitForScreen(s => s.Contains("mode exit  λ 0.05", StringComparison.Ordinal), "the chat in exit mode");
+
+        var screen = Ask("Once upon a time");
+        var early = EarlyExitRows().Matches(screen).Select(m => int.Parse(m.Groups[2].Value)).ToList();
+        early.Should().HaveCount(4, $"the histogram has a row for each exit block 0..3:\n{screen}");
+        early.Sum().Should().BeGreaterThan(0, $"tokens exited before the last block:\n{screen}");
+        var blocks = double.Parse(BlocksPerToken().Match(screen).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        blocks.Should().BeLessThan(5, "exited tokens skip blocks");
+    }
+
+    [Fact]
+    public void In_spec_mode_the_reply_is_the_full_models_and_the_acceptance_is_shown()
+    {
+        StartChat($"--model stories260K --jumps '{jumps.Jumps}' --mode spec");
+        WaitForScreen(s => s.Contains("mode spec", StringComparison.Ordinal), "the chat in spec mode");
+
+        var screen = Ask("Once upon a time");
+        screen.Should().Contain(", there was a little girl named Lily.", "spec mode is lossless: the full model's greedy reply");
+        var accepted = Acceptance().Match(screen);
+        accepted.Success.Should().BeTrue($"the panel shows the acceptance:\n{screen}");
+        int.Parse(accepted.Groups[1].Value).Should().BeInRange(0, 100);
     }
 
     [Fact]
@@ -62,6 +92,33 @@ public sealed partial class ChatTests : IDisposable
         var missing = Cli.Llamajump("chat", "--model", "no-such-model");
         missing.ExitCode.Should().Be(2, missing.Stderr);
         missing.Stderr.Should().StartWith("llamajump: error:").And.Contain("no-such-model");
+
+        var threads = Cli.Llamajump("chat", "--threads", "0");
+        threads.ExitCode.Should().Be(2, threads.Stderr);
+        threads.Stderr.Should().Contain("--threads must be positive");
+    }
+
+    /// <summary>Starts the chat in a 100×30 tmux session with a reply limit of <see cref="ReplyTokens"/> and a cache of
+    /// its own (the tmux server's environment is not this process's); returns the file its exit code goes to.</summary>
+    private string StartChat(string arguments)
+    {
+        string exitFile = Path.Combine(_dir, "exit-code");
+        string cache = Path.Combine(_dir, "cache");
+        string command = $"cd '{Cli.RepoRoot}' && LLAMAJUMP_CACHE='{cache}' ./llamajump chat {arguments} --max-tokens {ReplyTokens}; echo $? > '{exitFile}'; sleep 60";
+        Tmux("new-session", "-d", "-s", _session, "-x", "100", "-y", "30", command);
+        return exitFile;
+    }
+
+    /// <summary>Types <paramref name="prompt"/> and Enter, and waits for the reply to end: the message line then reads
+    /// "N tokens, X tokens/s" with N at most the reply limit.</summary>
+    private string Ask(string prompt)
+    {
+        Keys("-l", prompt);
+        Keys("Enter");
+        var screen = WaitForScreen(s => ReplyEnded().IsMatch(s), "the reply to end");
+        int tokens = int.Parse(ReplyEnded().Match(screen).Groups[1].Value);
+        tokens.Should().BeInRange(1, ReplyTokens, $"the reply is bounded by --max-tokens:\n{screen}");
+        return screen;
     }
 
     /// <summary>Opens the model switcher and loads <paramref name="fileName"/> (found by its line in the list).</summary>
@@ -83,7 +140,7 @@ public sealed partial class ChatTests : IDisposable
 
     private string WaitForScreen(Func<string, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + Deadline;
         string screen = "";
         while (DateTime.UtcNow < deadline)
         {
@@ -94,7 +151,7 @@ public sealed partial class ChatTests : IDisposable
             }
             Thread.Sleep(200);
         }
-        throw new TimeoutException($"waited 60 s for {what}; the screen:\n{screen}");
+        throw new TimeoutException($"waited {Deadline.TotalSeconds:0} s for {what}; the screen:\n{screen}");
     }
 
     private string Capture() => Tmux("capture-pane", "-p", "-t", _session).Stdout;
@@ -107,10 +164,20 @@ public sealed partial class ChatTests : IDisposable
 
     private static CommandResult Tmux(params string[] args) => Cli.Run("tmux", args, timeoutSeconds: 30);
 
-    /// <summary>The message line after a reply: "256 tokens, 812 tokens/s".</summary>
-    [GeneratedRegex(@"\d+ tokens, \d+ tokens/s")]
+    /// <summary>The message line after a reply: "48 tokens, 812 tokens/s".</summary>
+    [GeneratedRegex(@"(\d+) tokens, \d+ tokens/s")]
     private static partial Regex ReplyEnded();
 
     [GeneratedRegex(@"L4=\s+(\d+)\s+\d+")]
     private static partial Regex FullDepthRow();
+
+    /// <summary>The histogram rows of the exit blocks before the last: "L1     47      47 ███".</summary>
+    [GeneratedRegex(@"L([0-3])\s+(\d+)\s+\d+")]
+    private static partial Regex EarlyExitRows();
+
+    [GeneratedRegex(@"blocks/token (\d+\.\d+) of 5")]
+    private static partial Regex BlocksPerToken();
+
+    [GeneratedRegex(@"accepted\s+(\d+)%")]
+    private static partial Regex Acceptance();
 }
