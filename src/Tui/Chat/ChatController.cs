@@ -88,6 +88,7 @@ public sealed class ChatController : IDisposable
         _streaming = buffer;
         Message = "generating… (Esc stops)";
         Changed?.Invoke();
+        _ui.Draw(); // the user's turn is on screen before the reply starts: this frame never competes with generation
         _ui.Every(FlushInterval, () => Flush(turn, buffer));
         _worker.Enqueue(() => Generate(model, turn, buffer, history, text, cancel));
     }

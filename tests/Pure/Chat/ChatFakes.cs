@@ -100,6 +100,16 @@ internal sealed class ManualDispatcher : IChatUi
         _tickers.Add(tick);
     }
 
+    /// <summary>The test draws when it renders; this counts the controller's asks and runs <see cref="OnDraw"/>.</summary>
+    public void Draw()
+    {
+        Draws++;
+        OnDraw?.Invoke();
+    }
+
+    public int Draws { get; private set; }
+    public Action? OnDraw { get; set; }
+
     /// <summary>How many actions were ever posted (from any thread).</summary>
     public int Posted => Volatile.Read(ref _posted);
 

@@ -23,6 +23,8 @@ public sealed class StreamingTests
         using var chat = new ChatHarness(generator, options: new ChatOptions("fake.gguf", null, GenerationMode.Full, 0.9f, MaxReplyTokens: 1000));
         int changes = 0;
         chat.Chat.Changed += () => changes++;
+        int? generatedAtDraw = null;
+        chat.Dispatcher.OnDraw = () => generatedAtDraw = generator.SettingsSeen.Count;
 
         chat.Type("go");
         chat.Press(Key.Enter); // one frame while the worker starts
@@ -40,6 +42,8 @@ public sealed class StreamingTests
         chat.Dispatcher.Posted.Should().Be(2, "the worker posts the prompt and the end of the reply, never a token");
         // Send, the prompt, at most one batch in the frame after Enter and one after the generator finished, the end:
         changes.Should().BeInRange(3, 5, "the UI redraws per batch, not per token");
+        chat.Dispatcher.Draws.Should().Be(1);
+        generatedAtDraw.Should().Be(0, "the user's turn is drawn before the worker starts the reply");
         chat.Dispatcher.Intervals.Should().Equal([ChatController.FlushInterval], "one ticker per reply");
         chat.Dispatcher.RunningTickers.Should().Be(0, "the ticker ends with the reply");
     }

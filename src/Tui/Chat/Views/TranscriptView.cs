@@ -1,5 +1,6 @@
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
+using Terminal.Gui.Text;
 using Terminal.Gui.ViewBase;
 using Attribute = Terminal.Gui.Drawing.Attribute;
 
@@ -27,20 +28,36 @@ public sealed class TranscriptView : View
     /// <summary>The selected reply token as (turn, token index), or null.</summary>
     public (int Turn, int Token)? Selection { get; private set; }
 
+    /// <summary>The view writes every cell of its viewport itself (<see cref="OnDrawingContent"/>), so Terminal.Gui's
+    /// clearing pass, a third of a redraw's cost, is skipped.</summary>
+    protected override bool OnClearingViewport() => true;
+
     protected override bool OnDrawingContent(DrawContext? context)
     {
         var normal = GetAttributeForRole(VisualRole.Normal);
-        var lines = _lines.For(_chat.Turns, Viewport.Width);
+        int width = Viewport.Width;
+        var lines = _lines.For(_chat.Turns, width);
         int height = Math.Max(1, Viewport.Height);
         _scrollBack = Math.Clamp(_scrollBack, 0, Math.Max(0, lines.Count - height));
         int first = Math.Max(0, lines.Count - height - _scrollBack);
-        for (int row = 0; row < height && first + row < lines.Count; row++)
+        for (int row = 0; row < height; row++)
         {
-            foreach (var span in lines[first + row])
+            int end = 0;
+            if (first + row < lines.Count)
             {
-                SetAttribute(AttributeOf(span, normal));
-                Move(span.Column, row);
-                AddStr(span.Text);
+                foreach (var span in lines[first + row])
+                {
+                    SetAttribute(AttributeOf(span, normal));
+                    Move(span.Column, row);
+                    AddStr(span.Text);
+                    end = span.Column + span.Text.GetColumns();
+                }
+            }
+            if (end < width)
+            {
+                SetAttribute(normal);
+                Move(end, row);
+                AddStr(new string(' ', width - end));
             }
         }
         SetAttribute(normal);
