@@ -31,10 +31,7 @@ public static class BenchVerb
             Print(context.Out, result);
             return ExitCodes.Success;
         }));
-        return new Command("bench", "Benchmarks that print ratios measured side by side")
-        {
-            dump, MakeModel(context), BenchExitCommand.Create(context), BenchLoadCommand.Create(context), BenchChatCommand.Create(context),
-        };
+        return new Command("bench", "Benchmarks that print ratios measured side by side") { dump, MakeModel(context), BenchExitCommand.Create(context), BenchLoadCommand.Create(context), BenchChatCommand.Create(context) };
     }
 
     private static Command MakeModel(CliContext context)
