@@ -8,8 +8,9 @@ namespace LlamaJump.Tui.Bench;
 
 /// <summary>What <c>bench chat</c> measured: tokens/s of every chat reply (the chat's own counters, the number of its
 /// status line) and of every generator run, in the order run, their medians and ratio, the last reply's status line,
-/// and whether the chat showed exactly the tokens the generator produced.</summary>
-public sealed record ChatBenchResult(ModelInfo Model, string? JumpFile, ChatBenchOptions Options, int PromptTokens,
+/// and whether the chat showed exactly the tokens the generator produced; <see cref="Threads"/> is the thread plan both
+/// sides ran with.</summary>
+public sealed record ChatBenchResult(ModelInfo Model, string? JumpFile, ChatBenchOptions Options, int PromptTokens, string Threads,
     IReadOnlyList<double> Chat, IReadOnlyList<double> Generate, int ReplyTokens, string StatusLine, bool SameText)
 {
     public double ChatMedian => ExitBenchmark.Median(Chat);
@@ -53,7 +54,7 @@ public static class ChatBenchmark
         {
             var prompt = new ChatPromptBuilder(session).Build([], options.Prompt, options.Tokens);
             var settings = new GenerationSettings(options.Mode, options.Lambda);
-            log.WriteLine($"bench chat: {session.Describe()}, mode {Mode(options.Mode)}, {options.Tokens} tokens per reply; warming up");
+            log.WriteLine($"bench chat: {session.Describe()}, {session.Threads.Describe()}, mode {Mode(options.Mode)}, {options.Tokens} tokens per reply; warming up");
 
             var (chatRates, generateRates) = (new List<double>(), new List<double>());
             ChatReply? reply = null;
@@ -79,7 +80,7 @@ public static class ChatBenchmark
                 if (r >= 0)
                     log.WriteLine($"bench chat: repeat {r + 1}/{options.Repeats} done");
             }
-            return new ChatBenchResult(chatModel.Info, jumpFile, options, prompt.Count, chatRates, generateRates,
+            return new ChatBenchResult(chatModel.Info, jumpFile, options, prompt.Count, session.Threads.Describe(), chatRates, generateRates,
                 reply?.Tokens ?? 0, reply?.StatusLine ?? "", reply is not null && reply.Text == generated);
         }
         finally

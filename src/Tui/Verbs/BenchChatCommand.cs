@@ -20,7 +20,7 @@ public static class BenchChatCommand
         var prompt = new Option<string>("--prompt") { Description = "What the user types, and the generator's prompt", DefaultValueFactory = _ => ChatBenchOptions.DefaultPrompt };
         var tokens = new Option<int>("--tokens") { Description = "Tokens per reply (the chat's --max-tokens, generate's --max-tokens)", DefaultValueFactory = _ => 256 };
         var repeats = new Option<int>("--repeats") { Description = "Alternating repeats of each side", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: planned from the cores this process may use)" };
         var mode = new Option<string>("--mode") { Description = "full, exit or spec", DefaultValueFactory = _ => "full" };
         mode.AcceptOnlyFromAmong("full", "exit", "spec");
         var lambda = new Option<float>("--lambda") { Description = "Confidence threshold λ of exit mode, in [0, 1]; above 1 = never", DefaultValueFactory = _ => 0.9f };
@@ -61,7 +61,7 @@ public static class BenchChatCommand
         var opt = r.Options;
         string jumps = r.JumpFile is null ? "no jumps" : $"jumps {Path.GetFileName(r.JumpFile)}";
         o.WriteLine(string.Create(inv,
-            $"bench chat: {r.Model.FileName}, mode {opt.Mode.ToString().ToLowerInvariant()}, λ {opt.Lambda:0.00}, {jumps}; prompt \"{opt.Prompt}\" ({r.PromptTokens} tokens), {opt.Tokens} tokens per reply, {opt.Threads?.ToString(inv) ?? "default"} threads; median of {opt.Repeats} alternating repeats"));
+            $"bench chat: {r.Model.FileName}, mode {opt.Mode.ToString().ToLowerInvariant()}, λ {opt.Lambda:0.00}, {jumps}; prompt \"{opt.Prompt}\" ({r.PromptTokens} tokens), {opt.Tokens} tokens per reply, {r.Threads}; median of {opt.Repeats} alternating repeats"));
         string Runs(IReadOnlyList<double> rates) => string.Join(' ', rates.Select(v => v.ToString("0", inv)));
         TextTable.Write(o, ["", "TOKENS/S", "RUNS"],
         [

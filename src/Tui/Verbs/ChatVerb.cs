@@ -22,7 +22,7 @@ public static class ChatVerb
         mode.AcceptOnlyFromAmong("full", "exit", "spec");
         var lambda = new Option<float>("--lambda") { Description = "Confidence threshold λ for an early exit (above 1: never exit)", DefaultValueFactory = _ => 0.9f };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest reply in tokens", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: planned from the cores this process may use)" };
         var command = new Command("chat", "Chat in the terminal, seeing at which block every token exits") { model, jumps, mode, lambda, maxTokens, threads };
         command.SetAction(parse => VerbRunner.Run(context, () => Execute(context, new ChatOptions(
             parse.GetValue(model)!,
