@@ -36,8 +36,11 @@ public sealed class CaptureTests
     [Fact]
     public void Captured_rows_equal_what_the_stock_eval_callback_sees_for_l_out()
     {
-        // the stock LLamaSharp.Backend.Cpu 0.30.0 binaries (b10221, their own SIMD build) in another process: equal up
-        // to float rounding of different kernels, relative to the size of the values
+        // the stock LLamaSharp.Backend.Cpu 0.30.0 binaries (b10221, their own SIMD build) in another process, recorded
+        // once on one CPU: equal up to float rounding of different kernels, relative to the size of the values. Which
+        // kernels ours use depends on the CPU running the test: 1e-6 of the largest value where the reference was
+        // recorded (AVX-512), 4.9e-5 on an AVX2 machine (the f16 K/V cache rounds to 2^-11 ≈ 4.9e-4 relative). A wrong
+        // block, row or position differs by the values' own size, so 2e-4 of it still tells rounding from a bug.
         using var session = new CaptureSession(TestPaths.Stories260K);
         session.CaptureAllBlocks();
         double worst = 0, scale = 0;
@@ -52,8 +55,8 @@ public sealed class CaptureTests
                 scale = Math.Max(scale, expected.Blocks[block].Max(Math.Abs));
             }
         }
-        TestContext.Current.TestOutputHelper?.WriteLine($"max |ours - stock l_out| = {worst:E2} (largest |value| {scale:F2})");
-        worst.Should().BeLessThan(1e-5);
+        TestContext.Current.TestOutputHelper?.WriteLine($"max |ours - stock l_out| = {worst:E2} (largest |value| {scale:F2}, relative {worst / scale:E2})");
+        worst.Should().BeLessThan(2e-4 * scale);
     }
 
     [Fact]
