@@ -4,7 +4,8 @@ namespace LlamaJump.Interop.Models;
 
 /// <summary>
 /// Writes a random-weight model with <see cref="GgufWriter"/>: general.* of its own, the plan's
-/// <see cref="RandomModelPlan.Identity"/>, the architecture's hyperparameters (<see cref="RandomModelLayout"/>),
+/// <see cref="RandomModelPlan.Identity"/>, the keys of a test model's variants (quiet blocks, stream rank, head scale;
+/// see <see cref="RandomModelPlan"/>), the architecture's hyperparameters (<see cref="RandomModelLayout"/>),
 /// every tokenizer.* key of the vocab file, then the tensors with data from <see cref="RandomModelWeights"/>,
 /// streamed one chunk at a time (a 24-block, 1024-wide F16 llama of 0.75 GB needs a few MB of memory).
 /// The file is built as <c>path.tmp</c> and renamed to the path only when complete; on failure or cancellation
@@ -29,6 +30,12 @@ public static class RandomModelBuilder
             .SetMetadata("general.name", plan.Name)
             .SetMetadata("general.file_type", FileType(plan.WeightType))
             .SetMetadata(RandomModelPlan.IdentityKey, plan.Identity);
+        if (spec.Quiet is { } quiet)
+            writer.SetMetadata(RandomModelPlan.QuietAfterKey, quiet.After).SetMetadata(RandomModelPlan.QuietScaleKey, quiet.Scale);
+        if (spec.StreamRank is { } rank)
+            writer.SetMetadata(RandomModelPlan.StreamRankKey, rank);
+        if (spec.HeadScale != 1)
+            writer.SetMetadata(RandomModelPlan.HeadScaleKey, spec.HeadScale);
         RandomModelLayout.WriteHyperparameters(writer, spec, plan.VocabSize);
         writer.CopyMetadata(plan.Vocab, key => key.StartsWith("tokenizer.", StringComparison.Ordinal));
 

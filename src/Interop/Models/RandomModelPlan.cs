@@ -7,13 +7,21 @@ namespace LlamaJump.Interop.Models;
 /// <summary>
 /// What <see cref="RandomModelBuilder"/> will write for a spec, a weight type and a vocab file, known before a byte
 /// is written: the tensors with their types, the data size, and the <see cref="Identity"/> the file carries under
-/// <see cref="IdentityKey"/> — one line naming the generator version, every hyperparameter, the weight type and the
-/// vocab file's hash, so a file on disk can be recognised as this very model (<see cref="IsWrittenIn"/>).
+/// <see cref="IdentityKey"/> — one line naming the generator version, every hyperparameter, the weight type, the
+/// vocab file's hash and the test-model variants (quiet blocks, stream rank, head scale) where present, so a file on
+/// disk can be recognised as this very model (<see cref="IsWrittenIn"/>).
 /// </summary>
 public sealed class RandomModelPlan
 {
     /// <summary>The metadata key that holds <see cref="Identity"/>.</summary>
     public const string IdentityKey = "llamajump.random_model";
+
+    /// <summary>uint32 <see cref="QuietBlocks.After"/>, float64 <see cref="QuietBlocks.Scale"/>: only in a quiet model.</summary>
+    public const string QuietAfterKey = "llamajump.quiet_after", QuietScaleKey = "llamajump.quiet_scale";
+
+    /// <summary>uint32 <see cref="RandomModelSpec.StreamRank"/>, only when set; float64
+    /// <see cref="RandomModelSpec.HeadScale"/>, only when not 1.</summary>
+    public const string StreamRankKey = "llamajump.stream_rank", HeadScaleKey = "llamajump.head_scale";
 
     /// <summary>Bump whenever the layout, the metadata or the weight generator changes what a spec produces.</summary>
     public const string GeneratorVersion = "random-model-1";
@@ -49,9 +57,9 @@ public sealed class RandomModelPlan
     /// about 1 MB for a 32k vocabulary) and the padding.</summary>
     public long DataBytes { get; }
 
-    /// <summary>general.name: "random-llama-24x1024-f16".</summary>
+    /// <summary>general.name: "random-llama-24x1024-f16", "random-llama-8x256-quiet3-f16" for a quiet model.</summary>
     public string Name => string.Create(CultureInfo.InvariantCulture,
-        $"random-{Spec.Architecture}-{Spec.BlockCount}x{Spec.EmbeddingLength}-{WeightType.ToString().ToLowerInvariant()}");
+        $"random-{Spec.Architecture}-{Spec.BlockCount}x{Spec.EmbeddingLength}{(Spec.Quiet is { } q ? $"-quiet{q.After}" : "")}-{WeightType.ToString().ToLowerInvariant()}");
 
     /// <summary>Reads the vocab file and checks the spec. Throws <see cref="ArgumentException"/> for a spec with
     /// <see cref="RandomModelSpec.Problems"/> or a weight type other than F32, F16 and BF16, and
@@ -75,6 +83,13 @@ public sealed class RandomModelPlan
             $"heads={spec.HeadCount}", $"heads_kv={spec.HeadCountKv}", $"eps={spec.NormEpsilon.ToString("R", inv)}",
             $"rope_base={spec.RopeFreqBase.ToString("R", inv)}", $"std={spec.InitStd.ToString("R", inv)}", $"seed={spec.Seed}",
             $"type={weightType}", $"vocab={vocabSize}", $"vocab_sha256={vocabHash}");
+        // the variants of a test model, named only when present, so a plain model's identity stays what it was
+        if (spec.Quiet is { } quiet)
+            identity += string.Create(inv, $" quiet_after={quiet.After} quiet_scale={quiet.Scale.ToString("R", inv)}");
+        if (spec.HeadScale != 1)
+            identity += $" head_scale={spec.HeadScale.ToString("R", inv)}";
+        if (spec.StreamRank is { } rank)
+            identity += string.Create(inv, $" stream_rank={rank}");
         return new RandomModelPlan(spec, weightType, vocab, vocabSize, identity);
     }
 

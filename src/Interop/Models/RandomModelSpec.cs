@@ -43,6 +43,31 @@ public sealed record RandomModelSpec(
     /// <summary>Scale of the projections that write into the residual stream: 1 / sqrt(2·BlockCount).</summary>
     public double ResidualProjectionScale => 1 / Math.Sqrt(2.0 * BlockCount);
 
+    /// <summary>null: every block at full strength; otherwise the blocks after <see cref="QuietBlocks.After"/> are
+    /// quiet (a test model, see <see cref="QuietBlocks"/>).</summary>
+    public QuietBlocks? Quiet { get; init; }
+
+    /// <summary>null: the residual stream spans all n_embd coordinates. Otherwise everything written into it — the
+    /// token (and gpt2's position) embeddings, the attention output and FFN down projections, gpt2's biases of both —
+    /// is zero outside its first StreamRank coordinates, so the stream lies in that subspace (as the hidden states
+    /// of trained models occupy a low-dimensional one) and a jump of rank StreamRank or more can represent the
+    /// identity on it. A random stream otherwise spans every coordinate, and a jump's rank is below n_embd.</summary>
+    public uint? StreamRank { get; init; }
+
+    /// <summary>A factor on the output projection (output.weight). It leaves every argmax as it is — greedy output
+    /// does not change — but sharpens the softmax: at 1 the logits' spread is InitStd·sqrt(n_embd) (0.2–0.6), so
+    /// the top probability over a 32k vocabulary is about 1e-4 and no confidence threshold λ in (0, 1] is ever
+    /// reached; a factor of tens makes most predictions confident.</summary>
+    public double HeadScale { get; init; } = 1;
+
+    /// <summary>The factor on <see cref="InitStd"/> of block <paramref name="block"/>'s attention output and FFN down
+    /// projections: <see cref="ResidualProjectionScale"/>, times the quiet scale for a quiet block.</summary>
+    public double ResidualScale(int block) => ResidualProjectionScale * (Quiet?.Factor(block) ?? 1);
+
+    /// <summary>The factor on <see cref="InitStd"/> of gpt2's attention output and FFN down biases of block
+    /// <paramref name="block"/>: the quiet scale for a quiet block, else 1.</summary>
+    public double ResidualBiasScale(int block) => Quiet?.Factor(block) ?? 1;
+
     /// <summary>What is wrong with this spec for llama.cpp, one short sentence each; empty when nothing is.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -65,6 +90,17 @@ public sealed record RandomModelSpec(
             problems.Add($"the head count {HeadCount} is not a multiple of the KV head count {HeadCountKv}");
         if (!(InitStd > 0) || !double.IsFinite(InitStd))
             problems.Add($"InitStd {InitStd.ToString(CultureInfo.InvariantCulture)} must be positive");
+        if (!(HeadScale > 0) || !double.IsFinite(HeadScale))
+            problems.Add($"the head scale {HeadScale.ToString(CultureInfo.InvariantCulture)} must be positive and finite");
+        if (StreamRank is { } rank && (rank == 0 || rank >= EmbeddingLength))
+            problems.Add($"the stream rank {rank} must be in 1 … {(int)EmbeddingLength - 1} (below n_embd {EmbeddingLength})");
+        if (Quiet is { } quiet)
+        {
+            if (BlockCount < 2 || quiet.After > BlockCount - 2)
+                problems.Add($"quiet after block {quiet.After} leaves no quiet block: it must be in 0 … {(int)BlockCount - 2} for {BlockCount} blocks");
+            if (!(quiet.Scale > 0) || !double.IsFinite(quiet.Scale))
+                problems.Add($"the quiet scale {quiet.Scale.ToString(CultureInfo.InvariantCulture)} must be positive and finite");
+        }
         return problems;
     }
 

@@ -48,9 +48,25 @@ public static class RandomModelWeights
                         chunk[i] = (float)(std * random.NextStandardNormal());
                     break;
             }
+            if (tensor.Mask is { } mask)
+                ApplyMask(chunk, done, tensor.Dims, mask);
             Encode(chunk, type, buffer.AsSpan(0, n * elementBytes));
             destination.Write(buffer, 0, n * elementBytes);
             done += n;
+        }
+    }
+
+    /// <summary>Zeroes the elements of the chunk starting at element <paramref name="first"/> whose stream coordinate
+    /// (ggml dim <see cref="StreamMask.Dim"/>) is at or past the mask's width. The values were drawn before, so
+    /// the other elements are those of the unmasked tensor.</summary>
+    private static void ApplyMask(Span<float> chunk, long first, long[] dims, StreamMask mask)
+    {
+        for (int i = 0; i < chunk.Length; i++)
+        {
+            long index = first + i;
+            long coordinate = mask.Dim == 0 ? index % dims[0] : index / dims[0] % dims[1];
+            if (coordinate >= mask.Width)
+                chunk[i] = 0;
         }
     }
 

@@ -45,15 +45,33 @@ public static class BenchVerb
         var type = new Option<string>("--type") { Description = "Weight type: f16, f32 or bf16", DefaultValueFactory = _ => "f16" };
         var vocab = new Option<string>("--vocab") { Description = "Vocab-only GGUF whose tokenizer the model takes (default: the shared Llama-2 32k vocab)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 1 };
+        var quietAfter = new Option<int?>("--quiet-after")
+        {
+            Description = "A test/benchmark model: blocks K+1 … blocks−1 (0-based) get their attn_output and ffn_down scaled by --quiet-scale, so an early exit at block K agrees with the full model (K in 0 … blocks−2)",
+        };
+        var quietScale = new Option<double?>("--quiet-scale")
+        {
+            Description = $"With --quiet-after: the factor S on those projections, positive (default: {QuietBlocks.DefaultScale.ToString(CultureInfo.InvariantCulture)})",
+        };
+        var streamRank = new Option<int?>("--stream-rank")
+        {
+            Description = "Keep the residual stream in its first D coordinates (1 … embd−1): a jump of rank ≥ D (train --rank) can then hold the identity, as a quiet model's early exit needs (default: the full width)",
+        };
+        var headScale = new Option<double>("--head-scale")
+        {
+            Description = "Factor on output.weight: the same argmax (greedy output), a sharper softmax; at 1 the top probability is ~1e-4 and no λ ever exits, tens make most predictions confident",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("make-model", "Write a random-weight llama GGUF of a realistic shape (reused when the file already holds it)")
         {
-            output, blocks, embd, ff, heads, headsKv, type, vocab, seed,
+            output, blocks, embd, ff, heads, headsKv, type, vocab, seed, quietAfter, quietScale, streamRank, headScale,
         };
         command.SetAction(parse => VerbRunner.Run(context, () =>
         {
             var options = new MakeModelOptions(parse.GetValue(output)!, parse.GetValue(blocks), parse.GetValue(embd), parse.GetValue(ff),
                 parse.GetValue(heads), parse.GetValue(headsKv) ?? parse.GetValue(heads), parse.GetValue(type)!,
-                parse.GetValue(vocab) ?? MakeModelOptions.DefaultVocab(ModelResolver.LocateHome()), parse.GetValue(seed));
+                parse.GetValue(vocab) ?? MakeModelOptions.DefaultVocab(ModelResolver.LocateHome()), parse.GetValue(seed),
+                parse.GetValue(quietAfter), parse.GetValue(quietScale), parse.GetValue(streamRank), parse.GetValue(headScale));
             using var interruption = new Interruption(context.Error);
             MakeModelResult result;
             try
@@ -84,6 +102,19 @@ public static class BenchVerb
         o.WriteLine(string.Create(inv, $"size   {r.FileBytes / 1e6:0.0} MB ({r.FileBytes} bytes)"));
         o.WriteLine(string.Create(inv,
             $"shape  {spec.Architecture}, {spec.BlockCount} blocks, n_embd {spec.EmbeddingLength}, n_ff {spec.FeedForwardLength}, {spec.HeadCount} heads ({spec.HeadCountKv} KV, head size {spec.HeadDim}), {r.Plan.WeightType} weights, vocab {r.Plan.VocabSize}, seed {spec.Seed}"));
+        if (spec.Quiet is { } quiet)
+        {
+            o.WriteLine(string.Create(inv,
+                $"quiet  blocks {quiet.After + 1}-{spec.BlockCount - 1}: attn_output and ffn_down scaled by {quiet.Scale:R} (a test model: an exit at block {quiet.After} agrees with the full model)"));
+        }
+        if (spec.StreamRank is { } rank)
+        {
+            o.WriteLine($"stream coordinates 0-{rank - 1} of {spec.EmbeddingLength}");
+        }
+        if (spec.HeadScale != 1)
+        {
+            o.WriteLine(string.Create(inv, $"head   output.weight scaled by {spec.HeadScale:R}"));
+        }
     }
 
     private static void Print(TextWriter o, DumpBenchResult r)
