@@ -4,7 +4,8 @@ using AwesomeAssertions;
 namespace LlamaJump.Tests.EndToEnd;
 
 /// <summary><c>./llamajump bench make-model</c> at a small shape: writes a model <c>models</c> describes, reuses it
-/// when asked again, replaces it for another seed, and refuses bad input with one line and exit code 2.</summary>
+/// when asked again, replaces it for another seed or quiet scale, and refuses bad input with one line and exit code
+/// 2.</summary>
 public sealed class BenchMakeModelTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("llamajump-make-model-").FullName;
@@ -69,7 +70,34 @@ public sealed class BenchMakeModelTests : IDisposable
         { ["--blocks", "0"], "--blocks must be positive" },
         { ["--type", "q4_0"], "--type must be f16, f32 or bf16" },
         { ["--vocab", "/nonexistent/vocab.gguf"], "--vocab /nonexistent/vocab.gguf: no such file" },
+        { ["--quiet-after", "1"], "--quiet-after 1 is beyond the model: with --blocks 2 it must be in 0 … 0" },
+        { ["--quiet-after", "-1"], "--quiet-after -1 is beyond the model" },
+        { ["--quiet-after", "0", "--quiet-scale", "0"], "--quiet-scale must be a positive finite number, not 0" },
+        { ["--quiet-after", "0", "--quiet-scale", "-0.01"], "--quiet-scale must be a positive finite number, not -0.01" },
+        { ["--quiet-after", "0", "--quiet-scale", "NaN"], "--quiet-scale must be a positive finite number, not NaN" },
+        { ["--quiet-after", "0", "--quiet-scale", "1e999"], "--quiet-scale must be a positive finite number, not Infinity" },
+        { ["--quiet-scale", "0.5"], "--quiet-scale needs --quiet-after" },
+        { ["--stream-rank", "64"], "--stream-rank 64 must be in 1 … 63 (below --embd 64)" },
+        { ["--head-scale", "0"], "--head-scale must be a positive finite number, not 0" },
     };
+
+    [Fact]
+    public void A_quiet_model_says_which_blocks_are_quiet_and_another_quiet_scale_is_another_model()
+    {
+        string output = Path.Combine(_dir, "quiet.gguf");
+
+        var built = MakeModel(output, "--quiet-after", "0", "--stream-rank", "16", "--head-scale", "50");
+
+        built.ExitCode.Should().Be(0, built.Stderr);
+        built.Stdout.Should().Contain("quiet  blocks 1-1: attn_output and ffn_down scaled by 0.01");
+        built.Stdout.Should().Contain("stream coordinates 0-15 of 64\n").And.Contain("head   output.weight scaled by 50\n");
+        built.Stderr.Should().Contain("writing random-llama-2x64-quiet0-f32");
+        MakeModel(output, "--quiet-after", "0", "--stream-rank", "16", "--head-scale", "50").Stdout.Should().StartWith("bench make-model: reused (same spec)");
+
+        var replaced = MakeModel(output, "--quiet-after", "0", "--quiet-scale", "0.001", "--stream-rank", "16", "--head-scale", "50");
+        replaced.ExitCode.Should().Be(0, replaced.Stderr);
+        replaced.Stdout.Should().StartWith("bench make-model: replaced in ").And.Contain("scaled by 0.001");
+    }
 
     [Theory]
     [MemberData(nameof(BadInputs))]

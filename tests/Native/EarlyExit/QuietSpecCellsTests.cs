@@ -29,14 +29,16 @@ public sealed class QuietSpecCellsTests(ITestOutputHelper output)
         var (spec, stats) = ExitFixtures.Generate(generator, session,
             new GenerationSettings(GenerationMode.Spec, ExitLayer: QuietModel.QuietAfter, DraftLength: 4), Tokens);
         // the cache now holds the prompt and every generated token but the last (the one to feed next)
-        int cached = prompt.Length + Tokens - 1;
-        var specCells = KvCells.Read(session, cached);
+        var specCells = KvCells.Read(session, prompt.Length + Tokens - 1);
         var (full, _) = ExitFixtures.Generate(generator, session, new GenerationSettings(GenerationMode.Full), Tokens);
-        var fullCells = KvCells.Read(session, cached);
+        var fullCells = KvCells.Read(session, prompt.Length + Tokens - 1);
 
         spec.Should().HaveCount(Tokens);
-        ExitFixtures.Ids(spec).Should().Equal(ExitFixtures.Ids(full));
-        var accepted = Enumerable.Range(0, Tokens - 1).Where(i => spec[i].DraftAccepted == true).Select(i => prompt.Length + i).ToList();
+        full.Should().HaveCount(Tokens);
+        // cells hold the same tokens up to the first divergence, if a near tie makes one (SpecEquality)
+        int same = SpecEquality.AssertEqualExceptNearTies(session, prompt, ExitFixtures.Ids(full), ExitFixtures.Ids(spec)) ?? Tokens;
+        int cached = prompt.Length + Math.Min(same, Tokens - 1);
+        var accepted = Enumerable.Range(0, cached - prompt.Length).Where(i => spec[i].DraftAccepted == true).Select(i => prompt.Length + i).ToList();
         accepted.Count.Should().BeGreaterThan(Tokens / 2, "the comparison is about the cells of accepted drafts");
         var all = Enumerable.Range(0, cached).ToList();
         var perBlock = Enumerable.Range(0, session.NLayer).Select(b => KvCells.MaxDiff(specCells[b], fullCells[b], all)).ToList();
@@ -47,7 +49,7 @@ public sealed class QuietSpecCellsTests(ITestOutputHelper output)
 
         // the control: the same tokens decoded one at a time through the draft block, as drafts are
         var generated = Enumerable.Range(prompt.Length, cached - prompt.Length).ToList();
-        int[] sequence = [.. prompt, .. ExitFixtures.Ids(full)[..(Tokens - 1)]];
+        int[] sequence = [.. prompt, .. ExitFixtures.Ids(full)[..(cached - prompt.Length)]];
         var unfilled = AfterDraftBlock(DecodeAsDrafts(session, sequence, prompt.Length, propagate: false), fullCells, generated);
         var propagated = AfterDraftBlock(DecodeAsDrafts(session, sequence, prompt.Length, propagate: true), fullCells, generated);
         output.WriteLine($"decoded as drafts, max |K, V diff| per block after the draft block: no fill {string.Join(", ", unfilled.Select(d => d.ToString("E2")))}; " +

@@ -7,8 +7,8 @@ namespace LlamaJump.Tests.Native.EarlyExit;
 /// <summary>
 /// Self-speculative decoding where drafts are accepted: on the quiet model (<see cref="QuietModel"/>) with the jump
 /// trained at its quiet block, drafting through that block. Most drafts pass verification, the output is the full
-/// model's token for token, and some cycles end with the bonus token after all their drafts passed (the cells they
-/// leave: <see cref="QuietSpecCellsTests"/>).
+/// model's (random weights: up to a near tie, <see cref="SpecEquality"/>), and some cycles end with the bonus token
+/// after all their drafts passed (the cells they leave: <see cref="QuietSpecCellsTests"/>).
 /// </summary>
 public sealed class QuietSpecTests(ITestOutputHelper output)
 {
@@ -30,8 +30,8 @@ public sealed class QuietSpecTests(ITestOutputHelper output)
 
         output.WriteLine($"jump: best validation loss {model.Fit.BestValidationLoss:E3} (epoch {model.Fit.BestEpoch}); " +
             $"spec: acceptance {stats.AcceptanceRate:0.000} ({stats.DraftsAccepted} of {stats.Drafted}), {stats.BlocksPerToken:0.00} blocks per token");
-        // strict equality: see the report in the issue thread for the near-tie rule of random models
-        ExitFixtures.Ids(spec).Should().Equal(ExitFixtures.Ids(full));
+        full.Should().HaveCount(200);
+        SpecEquality.AssertEqualExceptNearTies(session, session.Tokenize(prompt), ExitFixtures.Ids(full), ExitFixtures.Ids(spec));
         stats.AcceptanceRate.Should().BeGreaterThanOrEqualTo(0.8);
         spec.Where(t => t.DraftAccepted == true).Should().OnlyContain(t => t.ExitLayer == QuietModel.QuietAfter);
         spec.Where(t => t.DraftAccepted == false).Should().OnlyContain(t => t.ExitLayer == session.NLayer - 1);

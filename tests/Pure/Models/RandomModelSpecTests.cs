@@ -38,6 +38,13 @@ public sealed class RandomModelSpecTests
         { Bench with { BlockCount = 513 }, "above llama.cpp's limit of 512" },
         { Bench with { Architecture = "mamba" }, "architecture 'mamba' is not one of llama, gpt2, phi3" },
         { Bench with { InitStd = 0 }, "InitStd 0 must be positive" },
+        { Bench with { Quiet = new QuietBlocks(23) }, "quiet after block 23 leaves no quiet block: it must be in 0 … 22 for 24 blocks" },
+        { Bench with { BlockCount = 1, Quiet = new QuietBlocks(0) }, "quiet after block 0 leaves no quiet block" },
+        { Bench with { Quiet = new QuietBlocks(3, 0) }, "the quiet scale 0 must be positive and finite" },
+        { Bench with { Quiet = new QuietBlocks(3, double.NaN) }, "the quiet scale NaN must be positive and finite" },
+        { Bench with { HeadScale = -1 }, "the head scale -1 must be positive and finite" },
+        { Bench with { StreamRank = 1024 }, "the stream rank 1024 must be in 1 … 1023" },
+        { Bench with { StreamRank = 0 }, "the stream rank 0 must be in 1 … 1023" },
     };
 
     [Theory]
