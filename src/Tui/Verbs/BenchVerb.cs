@@ -55,7 +55,7 @@ public static class BenchVerb
         };
         var streamRank = new Option<int?>("--stream-rank")
         {
-            Description = "Keep the residual stream in its first D coordinates (1 … embd−1): a jump of rank ≥ D (train --rank) can then hold the identity, as a quiet model's early exit needs (default: the full width)",
+            Description = "Keep the residual stream in its first D coordinates (1 … embd−1), so that a jump can hold the identity a quiet model's early exit needs (train it with --rank near embd) (default: the full width)",
         };
         var headScale = new Option<double>("--head-scale")
         {
