@@ -19,7 +19,7 @@ public static class BenchExitCommand
         var exitLayer = new Option<int?>("--exit-layer") { Description = "Fixed exit / draft block (default: n_layer/2 - 1, half the blocks computed)" };
         var lambdas = new Option<string>("--lambdas") { Description = "λ values of the sweep (empty: no sweep)", DefaultValueFactory = _ => "0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95,0.99" };
         var draftLength = new Option<int?>("--draft-length") { Description = "Spec drafts per cycle (default 4)" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
         {
             model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads,

@@ -18,7 +18,7 @@ public static class BenchVerb
         var samples = new Option<int>("--samples") { Description = "Sampled sentences per pass", DefaultValueFactory = _ => 512 };
         var sequences = new Option<int>("--sequences") { Description = "Sentences per decode", DefaultValueFactory = _ => 16 };
         var repeats = new Option<int>("--repeats") { Description = "Alternating plain/capture passes", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var dump = new Command("dump", "Capture overhead and dump throughput against plain decoding") { model, corpus, samples, sequences, repeats, threads };
         dump.SetAction(parse => VerbRunner.Run(context, () =>
         {

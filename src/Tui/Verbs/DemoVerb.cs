@@ -13,7 +13,7 @@ public static class DemoVerb
         var output = new Option<string>("--out") { Description = "Output directory", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
         var train = new Option<int>("--train") { Description = "Train sentences (a smaller sample for a quick run)", DefaultValueFactory = _ => 9000, Hidden = true };
         var test = new Option<int>("--test") { Description = "Test sentences", DefaultValueFactory = _ => 3000, Hidden = true };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("demo", "The whole story on stories260K: dump, train, OJFA choice, eval with plots, early-exit and speculative generation")
         {
             output, train, test, threads,

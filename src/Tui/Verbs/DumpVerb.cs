@@ -26,7 +26,7 @@ public static class DumpVerb
         var force = new Option<bool>("--force") { Description = "Replace a dump of another model, corpus or seed in --out" };
         var sequences = new Option<int>("--sequences") { Description = "Sentences decoded together in one batch", DefaultValueFactory = _ => 16 };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens kept per sentence (longer ones are truncated and counted)", DefaultValueFactory = _ => 128 };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var syncSeconds = new Option<double>("--sync-seconds") { Description = "Make completed work durable at least this often (0: after every batch)", DefaultValueFactory = _ => 5.0 };
         var command = new Command("dump", "Capture the hidden state after every block for sampled corpus sentences")
         {

@@ -21,7 +21,7 @@ public static class EvalVerb
         var model = new Option<string?>("--model") { Description = "Model: a path or a name (default: the dump's model file, looked up in the model directories); must be the dump's model" };
         var arbitrary = new Option<string>("--arbitrary") { Description = "Arbitrary-choice jumps m to score at every level: all, none, or a list like 0,3,5", DefaultValueFactory = _ => "all" };
         var batch = new Option<int?>("--batch") { Description = "Hidden vectors per head call (default: as many as 64 MiB of logits hold, at most 4096)" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("eval", "Precision@1 and Surprisal of identity, N-NJTC, OJFA, arbitrary and joint shortcuts at every exit level, with plots and a report")
         {
             dump, jumps, output, json, model, arbitrary, batch, threads,

@@ -33,7 +33,7 @@ public static class GenerateVerb
         var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.95f };
         var repeatPenalty = new Option<float>("--repeat-penalty") { DefaultValueFactory = _ => 1f };
         var seed = new Option<uint>("--seed") { DefaultValueFactory = _ => 42u };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("generate", "Generate text at full depth, with early exit (λ) or self-speculatively, showing each token's exit block")
         {
             model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, plan, prompt, maxTokens, json, compare,

@@ -25,7 +25,7 @@ public static class PipelineVerb
         var force = new Option<bool>("--force") { Description = "Redo every step, even those whose outputs are up to date" };
         var lambdas = new Option<string>("--lambdas") { Description = "λ values of the early-exit sweep", DefaultValueFactory = _ => "0.5,0.8,0.95" };
         var tokens = new Option<int>("--tokens") { Description = "Tokens generated per prompt in the early-exit sweep", DefaultValueFactory = _ => 32 };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all cores)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var allowFewer = new Option<bool>("--allow-fewer") { Description = "When the corpus has fewer sentences than asked, scale train and test down proportionally" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the dumps' sentence sample and of training", DefaultValueFactory = _ => 1UL };
         var command = new Command("pipeline", "Dump, train, evaluate and measure early exit for every model, skipping up-to-date steps; summary across models")
