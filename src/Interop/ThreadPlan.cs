@@ -8,9 +8,12 @@ namespace LlamaJump.Interop;
 /// Both come from the cores the process may use (<see cref="CpuBudget"/>), never the machine's core count. A model
 /// whose weights are under <see cref="SmallModelBytes"/> decodes one token on one thread: its matrix products are
 /// too small to split, and every extra thread only adds a barrier wait per graph node (measured on stories260K:
-/// one thread faster than two, idle or loaded). An explicit thread count sets both.
+/// one thread faster than two, idle or loaded). An explicit thread count sets both. While generating, a plan of more
+/// than one thread gives way to other processes' work (<see cref="Generation.ThreadGovernor"/>).
 /// </summary>
-public sealed record ThreadPlan(int Decode, int Batch, string Reason)
+/// <param name="Adaptive">whether generation may lower the threads while other processes keep cores busy
+/// (<see cref="Generation.ThreadGovernor"/>); false for an explicit count</param>
+public sealed record ThreadPlan(int Decode, int Batch, string Reason, bool Adaptive = true)
 {
     /// <summary>Weights below this (bytes of tensor data) are a small model; see the type's comment.</summary>
     public const long SmallModelBytes = 32L << 20;
@@ -19,7 +22,7 @@ public sealed record ThreadPlan(int Decode, int Batch, string Reason)
     {
         if (requested is { } n)
         {
-            return new ThreadPlan(n, n, string.Create(CultureInfo.InvariantCulture, $"--threads {n}"));
+            return new ThreadPlan(n, n, string.Create(CultureInfo.InvariantCulture, $"--threads {n}"), Adaptive: false);
         }
         int cores = budget.Cores;
         if (modelBytes < SmallModelBytes && cores > 1)

@@ -21,6 +21,7 @@ internal sealed class DecodeState
     private readonly StreamingTokenDecoder _text;
     private readonly Stopwatch _clock = new();
     private readonly int[] _histogram;
+    private readonly ThreadGovernor _threads;
     private ExitPolicy _policy = ExitPolicy.Off;
     private bool _policyKnown;
 
@@ -30,6 +31,7 @@ internal sealed class DecodeState
         _pipeline = pipeline;
         _text = new StreamingTokenDecoder(Encoding.UTF8, session.Weights);
         _histogram = new int[session.NLayer];
+        _threads = new ThreadGovernor(session.Context, session.Threads);
     }
 
     public LLamaContext Context => _session.Context;
@@ -66,6 +68,7 @@ internal sealed class DecodeState
     /// <summary>Decodes <paramref name="batch"/>; returns the exit block of each output row.</summary>
     public int[] Decode(LLamaBatch batch, int outputs, bool prompt)
     {
+        _threads.BeforeDecode();
         var result = Context.Decode(batch);
         if (result != DecodeResult.Ok)
         {

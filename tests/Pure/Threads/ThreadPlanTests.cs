@@ -11,7 +11,7 @@ public sealed class ThreadPlanTests
 
     [Fact]
     public void An_explicit_thread_count_is_used_for_tokens_and_batches() =>
-        ThreadPlan.For(ThreadPlan.SmallModelBytes * 10, requested: 3, TwoCores).Should().Be(new ThreadPlan(3, 3, "--threads 3"));
+        ThreadPlan.For(ThreadPlan.SmallModelBytes * 10, requested: 3, TwoCores).Should().Be(new ThreadPlan(3, 3, "--threads 3", Adaptive: false));
 
     [Fact]
     public void A_small_model_decodes_a_token_on_one_thread_and_a_batch_on_all()
