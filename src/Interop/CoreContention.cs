@@ -13,12 +13,14 @@ public sealed class CoreContention
 {
     private readonly string _procStat;
     private readonly string _selfStat;
+    private readonly int _cpus;
     private (long Busy, long All, long Self)? _last;
 
     public CoreContention(string procStat = "/proc/stat", string selfStat = "/proc/self/stat")
     {
         _procStat = procStat;
         _selfStat = selfStat;
+        _cpus = CpuCount();
         _last = Read();
     }
 
@@ -29,7 +31,7 @@ public sealed class CoreContention
         var now = Read();
         var last = _last;
         _last = now;
-        int cores = CpuCount();
+        int cores = _cpus;
         if (now is not { } n || last is not { } l || n.All <= l.All || cores < 1)
         {
             return null;

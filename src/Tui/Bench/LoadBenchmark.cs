@@ -67,7 +67,7 @@ public static class LoadBenchmark
         }
         progress.Finish();
         var cells = samples.Select(kv => new LoadCell(Path.GetFileName(kv.Key.Item1), kv.Key.Item2, kv.Key.Item3,
-            Median(kv.Value.Select(s => s.Rate)), kv.Value.Any(s => s.TimedOut))).ToList();
+            ExitBenchmark.Median(kv.Value.Select(s => s.Rate)), kv.Value.Any(s => s.TimedOut))).ToList();
         string spin = (spinCount ?? OpenMpWaiting.DefaultSpinCount).ToString(CultureInfo.InvariantCulture);
         return new LoadBenchResult(paths.Select(Path.GetFileName).ToList()!, tokens, repeats, budget.Describe(), spin, cells);
     }
@@ -150,12 +150,6 @@ public static class LoadBenchmark
             // it has already exited
         }
         process.Dispose();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>A running <c>generate --json</c>: both streams read as they come, so a full pipe never stalls it.</summary>
