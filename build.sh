@@ -198,7 +198,7 @@ build_dotnet() {
     fail "dotnet build failed (log: build/dotnet-build.log)"
   fi
   grep -E "LlamaJump: .*GLIBCXX" "$ROOT/build/dotnet-build.log" | sed -E 's/^ +//' | sort -u | head -1 >&2 || true
-  [[ -x "$ROOT/src/Tui/bin/$CONFIGURATION/net10.0/llamajump" ]] || fail "dotnet build did not produce llamajump"
+  [[ -x "$ROOT/src/Cli/bin/$CONFIGURATION/net10.0/llamajump" ]] || fail "dotnet build did not produce llamajump"
   step "done: ./llamajump is ready (try ./llamajump doctor)"
 }
 

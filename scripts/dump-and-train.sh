@@ -7,7 +7,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-app="$root/src/Tui/bin/${CONFIGURATION:-Release}/net10.0/llamajump"
+app="$root/src/Cli/bin/${CONFIGURATION:-Release}/net10.0/llamajump"
 if [[ ! -x "$app" || ! -e "$(dirname "$app")/libllama.so" ]]; then
   echo "dump-and-train: building llamajump (./build.sh)" >&2
   "$root/build.sh"

@@ -19,27 +19,25 @@ public static class BlockCapture
         {
             fixed (int* p = blocks)
             {
-                LlamaJumpException.Check(LlamaJumpNative.llama_jump_capture_set_layers(Handle(context), p, blocks.Length));
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_capture_set_layers(context.NativeHandle, p, blocks.Length));
             }
         }
     }
 
     /// <summary>Rows (output tokens) captured per block by the last decode.</summary>
     public static int RowCount(LLamaContext context) =>
-        LlamaJumpException.Check(LlamaJumpNative.llama_jump_capture_n_rows(Handle(context)));
+        LlamaJumpException.Check(LlamaJumpNative.llama_jump_capture_n_rows(context.NativeHandle));
 
     /// <summary>Copies block <paramref name="block"/>'s rows, [RowCount][n_embd] row-major, into <paramref name="destination"/>.</summary>
     /// <exception cref="LlamaJumpException">the block was not captured, or <paramref name="destination"/> is too small</exception>
-    public static void CopyRows(LLamaContext context, int block, Span<float> destination)
+    public static void CopyRows(LLamaContext context, BlockIndex block, Span<float> destination)
     {
         unsafe
         {
             fixed (float* p = destination)
             {
-                LlamaJumpException.Check(LlamaJumpNative.llama_jump_capture_get(Handle(context), block, p, destination.Length));
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_capture_get(context.NativeHandle, block.Value, p, destination.Length));
             }
         }
     }
-
-    internal static nint Handle(LLamaContext context) => context.NativeHandle.DangerousGetHandle();
 }

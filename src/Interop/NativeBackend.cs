@@ -1,12 +1,19 @@
-// LlamaJump.Interop — how C# reaches the patched llama.cpp.
+// LlamaJump.Interop — how C# reaches the patched llama.cpp, and nothing else.
 //
-// Layers, bottom to top (only the top one is public):
-//   1. Native/*Native.cs   [LibraryImport] declarations with the exact C names of one native header each
-//                          (llama-jump-abi.h so far); blittable structs keep C field names.
-//   2. Native/*.cs handles  SafeHandles owning native objects (added with the capture and early-exit patches).
-//   3. NativeAbi, NativeBackend, Gguf/, Models/ — small span-based public API; no raw pointer leaves this project.
-// LLamaSharp 0.30 drives everything it already binds (models, contexts, sampling); our own bindings cover only
-// what the patches in native/patches add. Both load the same libllama.so, chosen here, once per process.
+// Inside this project, bottom to top:
+//   1. Native/*Native.cs  [LibraryImport] declarations with the exact C names of one native header each
+//                         (llama-jump-abi.h, llama-jump.h); blittable structs keep C field names. The context is
+//                         passed as LLamaSharp's SafeLLamaContextHandle, never as a raw pointer.
+//   2. BlockCapture, OutputHead, EarlyExit/NativeEarlyExit, NativeAbi — span-based safe wrappers, one per concern
+//      of the patch API; typed scalars (BlockIndex, SequenceId, TokenPosition) where ints could be swapped.
+//   3. NativeBackend, NativeLog, OpenMpWaiting — which libllama.so loads, where its log goes, how its threads wait.
+// LLamaSharp 0.30 drives everything it already binds (models, contexts, sampling); our bindings cover only what the
+// patches in native/patches add. Both load the same libllama.so, chosen here, once per process.
+//
+// The projects above this one, each referencing only those below it (README, "Layout"):
+//   Gguf (file format) ← Models (model files, random models) ← Engine (sessions, generation, conversations;
+//   references Interop) ← Shortcuts (TorchSharp: train, score, eval, jump files) ← App (jobs) ← Tui (Terminal.Gui
+//   chat) ← Cli (the llamajump verbs). Dumps (dump format, corpus, safetensors) sits beside Gguf, pure managed.
 
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -29,6 +36,7 @@ public static class NativeBackend
     private const string LlamaFileName = "libllama.so";
     private const string BuildKeyFileName = "llamajump-native.key";
 
+    // process-wide because the native library is: one libllama.so per process, shared by LLamaSharp and our bindings
     private static readonly Lock Gate = new();
     private static string? _libraryPath;
     private static nint _handle;

@@ -34,6 +34,7 @@ public static class OpenMpWaiting
         return "libgomp's default spin";
     }
 
+    // process-wide because libgomp reads its environment once, when it loads
     private static bool _applied;
 
     /// <summary>Sets <c>GOMP_SPINCOUNT</c> to <see cref="DefaultSpinCount"/> unless the user set it or

@@ -25,7 +25,7 @@ public static class OutputHead
             fixed (float* h = hidden)
             fixed (float* l = logits)
             {
-                LlamaJumpException.Check(LlamaJumpNative.llama_jump_head(BlockCapture.Handle(context), h, rows, l, logits.Length));
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_head(context.NativeHandle, h, rows, l, logits.Length));
             }
         }
     }

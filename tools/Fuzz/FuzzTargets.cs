@@ -1,6 +1,6 @@
 using LlamaJump.Dumps.Safetensors;
-using LlamaJump.Interop.Gguf;
-using LlamaJump.Interop.Models;
+using LlamaJump.Gguf;
+using LlamaJump.Models;
 using LlamaJump.Shortcuts.Jumps;
 
 namespace LlamaJump.Fuzz;

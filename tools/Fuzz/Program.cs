@@ -11,7 +11,7 @@ ulong seed = options.TryGetValue("--seed", out var sd) ? ulong.Parse(sd, Culture
 string target = options.GetValueOrDefault("--target", "all");
 string crashes = options.GetValueOrDefault("--crashes", Path.Combine("build", "fuzz-crashes"));
 
-string home = LlamaJump.Interop.Models.ModelResolver.LocateHome();
+string home = LlamaJump.Models.ModelResolver.LocateHome();
 string shared = Path.GetFullPath(Path.Combine(home, "..", "shared"));
 string work = Directory.CreateTempSubdirectory("llamajump-fuzz-").FullName;
 int found = 0;

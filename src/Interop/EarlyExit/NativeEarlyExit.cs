@@ -28,7 +28,7 @@ public static class NativeEarlyExit
             fixed (float* a = jump.A)
             fixed (float* b = jump.B)
             {
-                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_set_jump(BlockCapture.Handle(context),
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_set_jump(context.NativeHandle,
                     jump.NEmbd, jump.Rank, gamma, beta, mean, variance, jump.Eps, a, b));
             }
         }
@@ -42,7 +42,7 @@ public static class NativeEarlyExit
         {
             fixed (int* p = levels)
             {
-                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_set_policy(BlockCapture.Handle(context), p,
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_set_policy(context.NativeHandle, p,
                     levels.Length, policy.Lambda, (int)(policy.Propagate ? LlamaJumpFill.Propagate : LlamaJumpFill.None)));
             }
         }
@@ -57,7 +57,7 @@ public static class NativeEarlyExit
         {
             fixed (int* p = levels)
             {
-                n = LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_get_levels(BlockCapture.Handle(context), p, levels.Length));
+                n = LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_get_levels(context.NativeHandle, p, levels.Length));
             }
         }
         return levels[..n];
@@ -65,11 +65,11 @@ public static class NativeEarlyExit
 
     /// <summary>Blocks the scheduler reached in the last decode (needs a policy to have been set for it).</summary>
     public static int BlocksComputed(LLamaContext context) =>
-        LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_blocks_computed(BlockCapture.Handle(context)));
+        LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_blocks_computed(context.NativeHandle));
 
     /// <summary>Block <paramref name="block"/>'s K and V rows of the cell holding (<paramref name="sequence"/>,
     /// <paramref name="position"/>), as floats.</summary>
-    public static (float[] K, float[] V) ReadKv(LLamaContext context, int sequence, int position, int block, int nK, int nV)
+    public static (float[] K, float[] V) ReadKv(LLamaContext context, SequenceId sequence, TokenPosition position, BlockIndex block, int nK, int nV)
     {
         var k = new float[nK];
         var v = new float[nV];
@@ -78,7 +78,7 @@ public static class NativeEarlyExit
             fixed (float* pk = k)
             fixed (float* pv = v)
             {
-                LlamaJumpException.Check(LlamaJumpNative.llama_jump_kv_get(BlockCapture.Handle(context), sequence, position, block, pk, nK, pv, nV));
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_kv_get(context.NativeHandle, sequence.Value, position.Value, block.Value, pk, nK, pv, nV));
             }
         }
         return (k, v);

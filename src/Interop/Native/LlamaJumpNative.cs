@@ -1,8 +1,12 @@
 using System.Runtime.InteropServices;
+using LLama.Native;
 
 namespace LlamaJump.Interop.Native;
 
-// Mirrors include/llama-jump.h (native/patches/0002-capture-and-head.patch). ctx is a llama_context*.
+// Mirrors include/llama-jump.h (native/patches/0002-capture-and-head.patch). ctx is a llama_context*, passed as
+// LLamaSharp's SafeLLamaContextHandle: the marshaller holds a reference for the call, so a context disposed on another
+// thread cannot be freed under it. Everything the patch API keeps (captured rows, the installed jump, the exit policy)
+// lives inside that context and is freed with it: no other native object crosses this boundary.
 
 /// <summary>enum llama_jump_status</summary>
 internal enum LlamaJumpStatus
@@ -22,32 +26,32 @@ internal static unsafe partial class LlamaJumpNative
     public static partial byte* llama_jump_last_error();
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_capture_set_layers(nint ctx, int* layers, int n_layers);
+    public static partial int llama_jump_capture_set_layers(SafeLLamaContextHandle ctx, int* layers, int n_layers);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_capture_n_rows(nint ctx);
+    public static partial int llama_jump_capture_n_rows(SafeLLamaContextHandle ctx);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_capture_get(nint ctx, int il, float* dst, long dst_capacity);
+    public static partial int llama_jump_capture_get(SafeLLamaContextHandle ctx, int il, float* dst, long dst_capacity);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_head(nint ctx, float* hidden, int n_rows, float* logits, long logits_capacity);
+    public static partial int llama_jump_head(SafeLLamaContextHandle ctx, float* hidden, int n_rows, float* logits, long logits_capacity);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_exit_set_jump(nint ctx, int n_embd, int rank, float* gamma, float* beta,
+    public static partial int llama_jump_exit_set_jump(SafeLLamaContextHandle ctx, int n_embd, int rank, float* gamma, float* beta,
         float* running_mean, float* running_var, float eps, float* a, float* b);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_exit_set_policy(nint ctx, int* levels, int n_levels, float lambda, int fill);
+    public static partial int llama_jump_exit_set_policy(SafeLLamaContextHandle ctx, int* levels, int n_levels, float lambda, int fill);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_exit_get_levels(nint ctx, int* levels, int capacity);
+    public static partial int llama_jump_exit_get_levels(SafeLLamaContextHandle ctx, int* levels, int capacity);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_exit_blocks_computed(nint ctx);
+    public static partial int llama_jump_exit_blocks_computed(SafeLLamaContextHandle ctx);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
-    public static partial int llama_jump_kv_get(nint ctx, int seq_id, int pos, int il, float* k, long k_capacity, float* v, long v_capacity);
+    public static partial int llama_jump_kv_get(SafeLLamaContextHandle ctx, int seq_id, int pos, int il, float* k, long k_capacity, float* v, long v_capacity);
 }
 
 /// <summary>enum llama_jump_fill</summary>

@@ -1,3 +1,4 @@
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 
 namespace LlamaJump.Shortcuts.Evaluation;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 using static LlamaJump.Shortcuts.Jumps.JumpFileNames;
 
 namespace LlamaJump.Shortcuts.Jumps;

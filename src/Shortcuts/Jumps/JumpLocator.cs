@@ -1,4 +1,4 @@
-using LlamaJump.Interop.Models;
+using LlamaJump.Models;
 
 namespace LlamaJump.Shortcuts.Jumps;
 

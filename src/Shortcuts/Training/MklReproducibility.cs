@@ -17,6 +17,7 @@ internal static class MklReproducibility
     /// <summary>MKL_CBWR_AUTO from mkl_cbwr.h.</summary>
     public const int Auto = 2;
 
+    // process-wide because MKL's reproducibility mode is: it can be set once, before MKL's first computation
     private static readonly Lazy<int?> Result = new(SetAuto);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]

@@ -1,8 +1,11 @@
+using LlamaJump.App;
+using LlamaJump.App.Bench;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop;
-using LlamaJump.Interop.Generation;
-using LlamaJump.Interop.Models;
+using LlamaJump.Models;
 using LlamaJump.Tui.Chat;
-using LlamaJump.Tui.Cli;
 
 namespace LlamaJump.Tui.Bench;
 
@@ -26,10 +29,12 @@ public sealed record ChatBenchResult(ModelInfo Model, string? JumpFile, ChatBenc
 /// limit, consumed with nothing else to do. The sides alternate (chat first in even repeats, generate first in odd
 /// ones, after one warm-up each) so drift on a shared machine hits both alike; the ratio compares medians.
 /// </summary>
-public static class ChatBenchmark
+public sealed class ChatBenchmark(ChatBenchOptions options) : IJob<ChatBenchResult>
 {
-    public static ChatBenchResult Run(ChatBenchOptions options, ModelResolver models, TextWriter log, CancellationToken cancel)
+    public ChatBenchResult Execute(JobContext context, CancellationToken cancel)
     {
+        var models = context.Models;
+        var log = context.Log;
         string path = models.Resolve(options.Model);
         NativeBackend.Initialize();
         NativeLog.Quiet(log);

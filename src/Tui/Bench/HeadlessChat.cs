@@ -1,4 +1,5 @@
-using LlamaJump.Interop.Generation;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Tui.Chat;
 using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.App;

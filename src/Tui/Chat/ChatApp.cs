@@ -1,3 +1,4 @@
+using LlamaJump.App.Chat;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
 

@@ -1,3 +1,4 @@
+using LlamaJump.App.Chat;
 using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.App;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using AwesomeAssertions;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 
 namespace LlamaJump.Tests.Native.Abi;

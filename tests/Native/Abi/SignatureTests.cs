@@ -1,4 +1,5 @@
 using AwesomeAssertions;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 
 namespace LlamaJump.Tests.Native.Abi;

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using AwesomeAssertions;
 using LLama.Native;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 
 namespace LlamaJump.Tests.Native.Abi;

@@ -1,4 +1,5 @@
 using AwesomeAssertions;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Tests.Native.Models;
 

@@ -1,6 +1,7 @@
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 
 namespace LlamaJump.Tests.Native.Capture;
@@ -60,7 +61,7 @@ internal sealed class CaptureSession : IDisposable
     public float[] Rows(int block)
     {
         var rows = new float[BlockCapture.RowCount(Context) * NEmbd];
-        BlockCapture.CopyRows(Context, block, rows);
+        BlockCapture.CopyRows(Context, new BlockIndex(block), rows);
         return rows;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AwesomeAssertions;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.StockReference;
 
@@ -120,7 +121,7 @@ public sealed class CaptureTests
         using var session = new CaptureSession(TestPaths.Stories260K);
         var set = () => BlockCapture.SetBlocks(session.Context, [0, block]);
         set.Should().Throw<LlamaJumpException>().Which.Message.Should().Contain($"block {block} is out of range: the model has blocks 0..4");
-        var get = () => BlockCapture.CopyRows(session.Context, block, new float[64]);
+        var get = () => BlockCapture.CopyRows(session.Context, new BlockIndex(block), new float[64]);
         get.Should().Throw<LlamaJumpException>().Which.Status.Should().Be(-1);
     }
 
@@ -130,7 +131,7 @@ public sealed class CaptureTests
         using var session = new CaptureSession(TestPaths.Stories260K);
         session.CaptureAllBlocks();
         session.Decode([session.Tokenize("Once upon a time")], (_, _) => true);
-        var copy = () => BlockCapture.CopyRows(session.Context, 0, new float[session.NEmbd]);
+        var copy = () => BlockCapture.CopyRows(session.Context, new BlockIndex(0), new float[session.NEmbd]);
         copy.Should().Throw<LlamaJumpException>().Which.Status.Should().Be(-4);
     }
 
@@ -138,11 +139,12 @@ public sealed class CaptureTests
     public unsafe void Null_pointers_are_error_codes()
     {
         using var session = new CaptureSession(TestPaths.Stories260K);
-        nint ctx = session.Context.NativeHandle.DangerousGetHandle();
-        Interop.Native.LlamaJumpNative.llama_jump_capture_set_layers(0, null, 0).Should().Be(-1);
+        var ctx = session.Context.NativeHandle;
+        using var none = new LLama.Native.SafeLLamaContextHandle(); // a handle to no context: the C side sees NULL
+        Interop.Native.LlamaJumpNative.llama_jump_capture_set_layers(none, null, 0).Should().Be(-1);
         Interop.Native.LlamaJumpNative.llama_jump_capture_set_layers(ctx, null, 3).Should().Be(-1);
         Interop.Native.LlamaJumpNative.llama_jump_capture_get(ctx, 0, null, 100).Should().Be(-1);
-        Interop.Native.LlamaJumpNative.llama_jump_capture_n_rows(0).Should().Be(-1);
+        Interop.Native.LlamaJumpNative.llama_jump_capture_n_rows(none).Should().Be(-1);
         Interop.Native.LlamaJumpNative.llama_jump_head(ctx, null, 1, null, 0).Should().Be(-1);
         float one = 0;
         Interop.Native.LlamaJumpNative.llama_jump_head(ctx, &one, 0, &one, 1).Should().Be(-1);

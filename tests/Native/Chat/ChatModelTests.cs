@@ -1,7 +1,8 @@
 using AwesomeAssertions;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop;
-using LlamaJump.Interop.Generation;
-using LlamaJump.Tui.Chat;
 
 namespace LlamaJump.Tests.Native.Chat;
 

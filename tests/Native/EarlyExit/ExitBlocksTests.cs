@@ -1,5 +1,6 @@
 using AwesomeAssertions;
 using LLama.Native;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
 
@@ -32,10 +33,10 @@ public sealed class ExitBlocksTests
         var row = new float[session.NEmbd];
         for (int block = 0; block <= exitBlock; block++)
         {
-            BlockCapture.CopyRows(context, block, row);
+            BlockCapture.CopyRows(context, new BlockIndex(block), row);
             row.Should().OnlyContain(v => float.IsFinite(v));
         }
-        var notComputed = () => BlockCapture.CopyRows(context, exitBlock + 1, row);
+        var notComputed = () => BlockCapture.CopyRows(context, new BlockIndex(exitBlock + 1), row);
         notComputed.Should().Throw<LlamaJumpException>().WithMessage("*was not captured*");
     }
 

@@ -1,6 +1,7 @@
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Generation;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 

@@ -1,7 +1,8 @@
 using AwesomeAssertions;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Generation;
 using LlamaJump.Tests.Native.Models;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
@@ -72,9 +73,9 @@ public sealed class ExitValidationTests
     public void Reading_a_kv_cell_that_does_not_exist_is_an_error()
     {
         using var session = ExitFixtures.Open(TestPaths.Stories260K);
-        var read = () => NativeEarlyExit.ReadKv(session.Context, 0, 5, 1, 64, 64);
+        var read = () => NativeEarlyExit.ReadKv(session.Context, SequenceId.First, new TokenPosition(5), new BlockIndex(1), 64, 64);
         read.Should().Throw<LlamaJumpException>().WithMessage("*no cell at position 5*");
-        var badBlock = () => NativeEarlyExit.ReadKv(session.Context, 0, 0, 9, 64, 64);
+        var badBlock = () => NativeEarlyExit.ReadKv(session.Context, SequenceId.First, new TokenPosition(0), new BlockIndex(9), 64, 64);
         badBlock.Should().Throw<LlamaJumpException>().WithMessage("*out of range*");
     }
 

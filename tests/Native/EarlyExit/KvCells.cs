@@ -1,3 +1,4 @@
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
 using LlamaJump.Tests.Native.Capture;
@@ -12,7 +13,7 @@ internal static class KvCells
     public static (float[] K, float[] V)[][] Read(ModelSession session, int positions) =>
         Enumerable.Range(0, session.NLayer)
             .Select(block => Enumerable.Range(0, positions)
-                .Select(pos => NativeEarlyExit.ReadKv(session.Context, 0, pos, block, session.NEmbd, session.NEmbd)).ToArray())
+                .Select(pos => NativeEarlyExit.ReadKv(session.Context, SequenceId.First, new TokenPosition(pos), new BlockIndex(block), session.NEmbd, session.NEmbd)).ToArray())
             .ToArray();
 
     /// <summary>The largest |difference| of K or V between two reads of one block over the given positions.</summary>

@@ -1,7 +1,7 @@
 using AwesomeAssertions;
+using LlamaJump.App.Generate;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Generation;
-using LlamaJump.Tui.Generate;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 

@@ -1,11 +1,12 @@
+using LlamaJump.App.Bench;
+using LlamaJump.App.Dump;
 using LlamaJump.Dumps;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Models;
+using LlamaJump.Models;
 using LlamaJump.Shortcuts;
 using LlamaJump.Shortcuts.Jumps;
 using LlamaJump.Shortcuts.Training;
-using LlamaJump.Tui.Bench;
-using LlamaJump.Tui.Dump;
+using LlamaJump.App;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 
@@ -68,14 +69,14 @@ internal sealed class QuietModel
             {
             }
         };
-        var made = MakeModelJob.Run(new MakeModelOptions(Path.Combine(dir, "quiet.gguf"), Blocks, Embd, Ff: 352, Heads: 4, HeadsKv: 4,
+        var made = new MakeModelJob(new MakeModelOptions(Path.Combine(dir, "quiet.gguf"), Blocks, Embd, Ff: 352, Heads: 4, HeadsKv: 4,
             Type: "f32", Vocab: Path.Combine(TestPaths.Shared, "models", "vocab", "ggml-vocab-llama-spm.gguf"), Seed: 1,
-            QuietAfter: QuietAfter, StreamRank: StreamRank, HeadScale: 50), TextWriter.Null, CancellationToken.None);
+            QuietAfter: QuietAfter, StreamRank: StreamRank, HeadScale: 50)).Execute(JobContext.Quiet(new ModelResolver(dir, null, dir)), CancellationToken.None);
 
         string dumpDir = Path.Combine(dir, "dump");
-        DumpJob.Run(new DumpOptions(made.Path, Path.Combine(TestPaths.Shared, "data", "wikitext-2", "wiki.test.raw"), dumpDir,
-            Train: TrainSentences, Test: 10, Dtype: Dumps.Safetensors.TensorDtype.F32, Threads: 1),
-            new ModelResolver(dir, null, dir), new StringWriter(), CancellationToken.None);
+        new DumpJob(new DumpOptions(made.Path, Path.Combine(TestPaths.Shared, "data", "wikitext-2", "wiki.test.raw"), dumpDir,
+            Train: TrainSentences, Test: 10, Dtype: Dumps.Safetensors.TensorDtype.F32, Threads: 1))
+            .Execute(JobContext.Quiet(new ModelResolver(dir, null, dir)), CancellationToken.None);
 
         // only the one level the tests use: blocks K and L−1 as the rows of a two-block model, whose single exit
         // level is the jump from K to L−1 — what training every level would give for K (levels train independently)

@@ -1,7 +1,8 @@
 using AwesomeAssertions;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Generation;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 

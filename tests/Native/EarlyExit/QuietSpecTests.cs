@@ -1,6 +1,6 @@
 using AwesomeAssertions;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Generation;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 

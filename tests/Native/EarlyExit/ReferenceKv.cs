@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 

@@ -1,9 +1,10 @@
 using AwesomeAssertions;
 using LLama;
 using LLama.Native;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
-using LlamaJump.Interop.Generation;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 

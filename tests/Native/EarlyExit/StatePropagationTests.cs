@@ -1,5 +1,6 @@
 using AwesomeAssertions;
 using LLama.Native;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
 using LlamaJump.Tests.Native.Capture;
@@ -30,11 +31,11 @@ public sealed class StatePropagationTests(ITestOutputHelper output)
         ExitBlocksTests.Decode(session, [prompt[^1]], pos);
         NativeEarlyExit.LastLevels(context, 1).Should().Equal(exitBlock);
         var h = new float[session.NEmbd];
-        BlockCapture.CopyRows(context, exitBlock, h);
+        BlockCapture.CopyRows(context, new BlockIndex(exitBlock), h);
 
         for (int block = exitBlock + 1; block < session.NLayer; block++)
         {
-            var (k, v) = NativeEarlyExit.ReadKv(context, 0, pos, block, reference.KvWidth, reference.KvWidth);
+            var (k, v) = NativeEarlyExit.ReadKv(context, SequenceId.First, new TokenPosition(pos), new BlockIndex(block), reference.KvWidth, reference.KvWidth);
             var (expectedK, expectedV) = reference.Compute(block, h, pos);
             double errK = RelativeError(k, expectedK), errV = RelativeError(v, expectedV);
             output.WriteLine($"block {block}: K rel err {errK:E2}, V rel err {errV:E2} (f16 cache)");
@@ -57,8 +58,8 @@ public sealed class StatePropagationTests(ITestOutputHelper output)
         ExitBlocksTests.Decode(session, prompt, 0);
         ExitBlocksTests.Decode(session, [prompt[^1]], prompt.Length);
         var h = new float[session.NEmbd];
-        BlockCapture.CopyRows(context, 1, h);
-        var (k, _) = NativeEarlyExit.ReadKv(context, 0, prompt.Length, 3, reference.KvWidth, reference.KvWidth);
+        BlockCapture.CopyRows(context, new BlockIndex(1), h);
+        var (k, _) = NativeEarlyExit.ReadKv(context, SequenceId.First, new TokenPosition(prompt.Length), new BlockIndex(3), reference.KvWidth, reference.KvWidth);
         RelativeError(k, reference.Compute(3, h, prompt.Length).K).Should().BeGreaterThan(0.5);
     }
 
@@ -74,7 +75,7 @@ public sealed class StatePropagationTests(ITestOutputHelper output)
         // reference: everything at full depth
         ExitBlocksTests.Decode(session, prompt, 0);
         ExitBlocksTests.Decode(session, next, pos);
-        var expected = Enumerable.Range(0, session.NLayer).Select(b => NativeEarlyExit.ReadKv(context, 0, pos, b, 64, 64)).ToList();
+        var expected = Enumerable.Range(0, session.NLayer).Select(b => NativeEarlyExit.ReadKv(context, SequenceId.First, new TokenPosition(pos), new BlockIndex(b), 64, 64)).ToList();
 
         // exit at block 1 without a fill, then the recompute: remove the cell, decode it again with the next token
         context.NativeHandle.MemoryClear();
@@ -88,7 +89,7 @@ public sealed class StatePropagationTests(ITestOutputHelper output)
 
         for (int block = 0; block < session.NLayer; block++)
         {
-            var (k, v) = NativeEarlyExit.ReadKv(context, 0, pos, block, 64, 64);
+            var (k, v) = NativeEarlyExit.ReadKv(context, SequenceId.First, new TokenPosition(pos), new BlockIndex(block), 64, 64);
             Floats.MaxAbsDiff(k, expected[block].K).Should().BeLessThan(1e-3, $"block {block} K");
             Floats.MaxAbsDiff(v, expected[block].V).Should().BeLessThan(1e-3, $"block {block} V");
         }

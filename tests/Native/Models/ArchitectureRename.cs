@@ -1,4 +1,4 @@
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 
 namespace LlamaJump.Tests.Native.Models;
 

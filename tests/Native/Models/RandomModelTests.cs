@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using AwesomeAssertions;
 using LLama.Native;
+using LlamaJump.Engine;
+using LlamaJump.Gguf;
 using LlamaJump.Interop;
-using LlamaJump.Interop.Gguf;
-using LlamaJump.Interop.Models;
+using LlamaJump.Models;
 using Xunit;
 
 namespace LlamaJump.Tests.Native.Models;

@@ -4,9 +4,10 @@ using LLama;
 using LLama.Common;
 using LLama.Native;
 using LLama.Sampling;
+using LlamaJump.Engine;
+using LlamaJump.Gguf;
 using LlamaJump.Interop;
-using LlamaJump.Interop.Gguf;
-using LlamaJump.Interop.Models;
+using LlamaJump.Models;
 using Xunit;
 
 namespace LlamaJump.Tests.Native.Models;

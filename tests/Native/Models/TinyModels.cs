@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using LlamaJump.Interop.Gguf;
-using LlamaJump.Interop.Models;
+using LlamaJump.Gguf;
+using LlamaJump.Models;
 
 namespace LlamaJump.Tests.Native.Models;
 

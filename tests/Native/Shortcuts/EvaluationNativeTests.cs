@@ -7,6 +7,7 @@ using LlamaJump.Dumps;
 using LlamaJump.Dumps.Corpus;
 using LlamaJump.Dumps.Safetensors;
 using LlamaJump.Dumps.Sampling;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Shortcuts.Evaluation;
 using LlamaJump.Shortcuts.Jumps;

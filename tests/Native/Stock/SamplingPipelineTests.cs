@@ -3,6 +3,7 @@ using AwesomeAssertions;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.StockReference;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AwesomeAssertions;
 using LLama;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.StockReference;
 

@@ -1,7 +1,7 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Models;
-using LlamaJump.Tui.Bench;
-using LlamaJump.Tui.Cli;
+using LlamaJump.App;
+using LlamaJump.App.Bench;
+using LlamaJump.Models;
 using Xunit;
 
 namespace LlamaJump.Tests.Pure.Bench;

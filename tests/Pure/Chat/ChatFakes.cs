@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
-using LlamaJump.Interop.Generation;
-using LlamaJump.Interop.Models;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
+using LlamaJump.Models;
 using LlamaJump.Shortcuts.Jumps;
-using LlamaJump.Tui.Chat;
 
 namespace LlamaJump.Tests.Pure.Chat;
 
@@ -18,6 +19,9 @@ internal sealed class ScriptedGenerator(int nLayer, IReadOnlyList<GeneratedToken
     public ManualResetEventSlim Held { get; } = new();
     public ManualResetEventSlim Finished { get; } = new();
     public GenerationStats Stats => _stats;
+
+    public IEnumerable<GeneratedToken> Continue(IReadOnlyList<int> promptTokens, int maxTokens, GenerationControl control, CancellationToken cancel = default) =>
+        Generate(promptTokens, maxTokens, control, cancel);
 
     public IEnumerable<GeneratedToken> Generate(IReadOnlyList<int> promptTokens, int maxTokens, GenerationControl control, CancellationToken cancel = default)
     {
@@ -57,6 +61,7 @@ internal sealed class FakeChatModel(string path, int nLayer, ITokenGenerator gen
     public string? JumpsPath => jumps is null ? null : "fake-jumps.gguf";
     public string? JumpsProblem => jumps is null ? "no jump file for the fake" : null;
     public ITokenGenerator Generator => generator;
+    public Conversation Conversation { get; } = new(generator, 4096);
     public bool Disposed { get; private set; }
 
     public IReadOnlyList<int> PromptTokens(IReadOnlyList<ChatTurn> history, string user, int replyRoom) => [1, history.Count + 2];

@@ -1,7 +1,7 @@
-using LlamaJump.Interop.Generation;
-using LlamaJump.Interop.Models;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine.Generation;
+using LlamaJump.Models;
 using LlamaJump.Tests.Pure.Models;
-using LlamaJump.Tui.Chat;
 using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;

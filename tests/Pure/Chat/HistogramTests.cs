@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Tui.Chat;
+using LlamaJump.App.Chat;
 
 namespace LlamaJump.Tests.Pure.Chat;
 

@@ -1,7 +1,7 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Generation;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Tests.Pure.Shortcuts;
-using LlamaJump.Tui.Chat;
 using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.Input;
 

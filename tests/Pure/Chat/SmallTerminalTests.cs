@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Tui.Chat;
+using LlamaJump.App.Chat;
 using LlamaJump.Tui.Chat.Views;
 
 namespace LlamaJump.Tests.Pure.Chat;
@@ -26,9 +26,9 @@ public sealed class SmallTerminalTests
     {
         // "é" split over two byte tokens: the first completes nothing (Text ""), the second completes "é".
         var turn = new ChatTurn("x", "m", 3);
-        turn.Add(new Interop.Generation.GeneratedToken(1, "\uFFFD", "", 0));
-        turn.Add(new Interop.Generation.GeneratedToken(2, "\uFFFD", "é", 1));
-        turn.Add(new Interop.Generation.GeneratedToken(3, "界", "界", 2));
+        turn.Add(new LlamaJump.Engine.Generation.GeneratedToken(1, "\uFFFD", "", 0));
+        turn.Add(new LlamaJump.Engine.Generation.GeneratedToken(2, "\uFFFD", "é", 1));
+        turn.Add(new LlamaJump.Engine.Generation.GeneratedToken(3, "界", "界", 2));
         var lines = TranscriptLayout.Lines([turn], 2);
 
         lines.Select(l => string.Concat(l.Select(s => s.Text))).Should().Equal("> ", "x", "é", "界");

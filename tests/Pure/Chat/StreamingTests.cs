@@ -1,6 +1,6 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Generation;
-using LlamaJump.Tui.Chat;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.Input;
 using Terminal.Gui.Testing;

@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Tui.Chat;
+using LlamaJump.App.Chat;
 using LlamaJump.Tui.Chat.Views;
 using Terminal.Gui.Drawing;
 

@@ -1,6 +1,6 @@
 using AwesomeAssertions;
 using AwesomeAssertions.Specialized;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 using Xunit;
 
 namespace LlamaJump.Tests.Pure.Gguf;

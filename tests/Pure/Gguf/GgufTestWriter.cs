@@ -1,5 +1,5 @@
 using System.Text;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 
 namespace LlamaJump.Tests.Pure.Gguf;
 

@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 using Xunit;
 
 namespace LlamaJump.Tests.Pure.Gguf;

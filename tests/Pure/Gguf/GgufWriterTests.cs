@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections;
 using AwesomeAssertions;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 using LlamaJump.Tests.Pure.Models;
 using Xunit;
 

@@ -1,6 +1,7 @@
 using AwesomeAssertions;
+using LlamaJump.Engine;
+using LlamaJump.Gguf;
 using LlamaJump.Interop;
-using LlamaJump.Interop.Gguf;
 using LlamaJump.Tests.Pure.Gguf;
 
 namespace LlamaJump.Tests.Pure.Models;

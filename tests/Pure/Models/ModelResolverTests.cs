@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Models;
+using LlamaJump.Models;
 using Xunit;
 
 namespace LlamaJump.Tests.Pure.Models;

@@ -1,6 +1,6 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Gguf;
-using LlamaJump.Interop.Models;
+using LlamaJump.Gguf;
+using LlamaJump.Models;
 using LlamaJump.Tests.Pure.Gguf;
 using Xunit;
 

@@ -1,10 +1,10 @@
 using AwesomeAssertions;
+using LlamaJump.App.Pipeline;
 using LlamaJump.Dumps;
 using LlamaJump.Dumps.Safetensors;
 using LlamaJump.Dumps.Sampling;
 using LlamaJump.Shortcuts.Jumps;
 using LlamaJump.Tests.Pure.Shortcuts;
-using LlamaJump.Tui.Pipeline;
 
 namespace LlamaJump.Tests.Pure.Pipeline;
 

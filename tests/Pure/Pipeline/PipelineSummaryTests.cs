@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Tui.Pipeline;
+using LlamaJump.App.Pipeline;
 
 namespace LlamaJump.Tests.Pure.Pipeline;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 
 namespace LlamaJump.Tests.Pure.Shortcuts;
 

@@ -1,5 +1,5 @@
 using AwesomeAssertions;
-using LlamaJump.Interop.Gguf;
+using LlamaJump.Gguf;
 using LlamaJump.Shortcuts.Jumps;
 using LlamaJump.Tests.Pure.Models;
 using Xunit;

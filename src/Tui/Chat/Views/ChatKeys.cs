@@ -1,3 +1,4 @@
+using LlamaJump.App.Chat;
 using Terminal.Gui.Input;
 
 namespace LlamaJump.Tui.Chat.Views;

@@ -1,4 +1,5 @@
-using LlamaJump.Interop.Generation;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine.Generation;
 using Terminal.Gui.Drawing;
 
 namespace LlamaJump.Tui.Chat.Views;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlamaJump.App.Chat;
 
 namespace LlamaJump.Tui.Chat.Views;
 

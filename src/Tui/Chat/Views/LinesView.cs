@@ -1,3 +1,4 @@
+using LlamaJump.App.Chat;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.ViewBase;
 using Attribute = Terminal.Gui.Drawing.Attribute;

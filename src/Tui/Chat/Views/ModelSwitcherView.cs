@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using LlamaJump.App.Chat;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;

@@ -1,5 +1,6 @@
 using System.Globalization;
-using LlamaJump.Interop.Generation;
+using LlamaJump.App.Chat;
+using LlamaJump.Engine.Generation;
 
 namespace LlamaJump.Tui.Chat.Views;
 

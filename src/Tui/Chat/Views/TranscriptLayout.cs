@@ -1,4 +1,5 @@
 using System.Text;
+using LlamaJump.App.Chat;
 using Terminal.Gui.Text;
 
 namespace LlamaJump.Tui.Chat.Views;

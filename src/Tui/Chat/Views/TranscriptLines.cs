@@ -1,3 +1,5 @@
+using LlamaJump.App.Chat;
+
 namespace LlamaJump.Tui.Chat.Views;
 
 /// <summary>

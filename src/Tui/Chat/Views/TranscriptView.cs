@@ -1,3 +1,4 @@
+using LlamaJump.App.Chat;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 using Terminal.Gui.Text;

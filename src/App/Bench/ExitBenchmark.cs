@@ -1,0 +1,165 @@
+using LlamaJump.App;
+using LlamaJump.App.Generate;
+using LlamaJump.Engine;
+using LlamaJump.Engine.Generation;
+using LlamaJump.Interop;
+using LlamaJump.Interop.EarlyExit;
+using LlamaJump.Models;
+using LlamaJump.Shortcuts.Jumps;
+
+namespace LlamaJump.App.Bench;
+
+/// <summary>One benchmarked configuration: its settings, the ideal cost in bytes per token (null: not modelled).</summary>
+public sealed record ExitCase(string Name, GenerationSettings Settings, double? IdealCost);
+
+/// <summary>A case's medians over the repeats: tokens/s, blocks per token, acceptance (spec), and their ratios to full.</summary>
+public sealed record ExitCaseResult(ExitCase Case, double TokensPerSecond, double BlocksPerToken, double? Acceptance, double Speedup, double? IdealSpeedup)
+{
+    public double? OfIdeal => IdealSpeedup is { } ideal ? Speedup / ideal : null;
+}
+
+/// <summary>One λ of the sweep: blocks per token, agreement with the full model (teacher-forced and positional), speed.</summary>
+public sealed record SweepPoint(float Lambda, double BlocksPerToken, double Agreement, double SequenceAgreement, double TokensPerSecond);
+
+public sealed record ExitBenchmarkResult(ModelInfo Model, string JumpFile, int JumpLevel, int Tokens, int Prompts, int Repeats,
+    IReadOnlyList<ExitCaseResult> Cases, IReadOnlyList<int> Candidates, IReadOnlyList<SweepPoint> Sweep)
+{
+    /// <summary>The smallest blocks per token among sweep points with agreement ≥ 95 %, as blocks saved, and its λ.</summary>
+    public (double Saved, float Lambda)? Headline => Sweep.Where(p => p.Agreement >= 0.95).OrderBy(p => p.BlocksPerToken)
+        .Select(p => ((double Saved, float Lambda)?)(1 - p.BlocksPerToken / Model.BlockCount, p.Lambda)).FirstOrDefault();
+}
+
+/// <summary>The options of <c>bench exit</c>: the model and its jump file (null: found beside it), tokens per run, repeats, a fixed exit block (null: the λ sweep), the λ values, the spec draft length, threads.</summary>
+public sealed record ExitBenchOptions(string Model, string? JumpsPath, int Tokens, int Repeats, int? ExitLayer, IReadOnlyList<float> Lambdas, int? DraftLength, int? Threads);
+
+/// <summary>
+/// <c>llamajump bench exit</c>: every mode run on the same session and prompts, in alternating order over the
+/// repeats (so drift on a shared machine hits all alike), medians compared with full depth and with the ideal of
+/// <see cref="ExitCostModel"/>; then the λ sweep with agreement against the full model.
+/// </summary>
+public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmarkResult>
+{
+    public static readonly string[] DefaultPrompts =
+    [
+        "Once upon a time, there was a little girl named Lily.",
+        "One day, a boy named Tom went to the park with his dog.",
+        "The sun was shining and the birds were singing.",
+        "Mom said it was time to clean up the toys.",
+    ];
+
+    public ExitBenchmarkResult Execute(JobContext context, CancellationToken cancel)
+    {
+        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads) = options;
+        var models = context.Models;
+        var log = context.Log;
+        string path = models.Resolve(model);
+        var info = ModelInfo.Read(path);
+        if (info.BlockCount < 3)
+            throw new UserInputException($"{info.FileName} has {info.BlockCount} blocks; the exit benchmark needs at least 3");
+        var set = JumpLocator.Load(path, info, jumpsPath)
+            ?? throw new UserInputException($"no jump file for {info.FileName} (beside it or in the cache); make one: {JumpLocator.HowToMake(info.FileName)}");
+        int nLayer = info.BlockCount;
+        int k = exitLayer ?? nLayer / 2 - 1; // blocks 0..k computed: half the depth
+        if (k < 0 || k > nLayer - 2)
+            throw new UserInputException($"--exit-layer {k} is beyond {info.FileName}: its exit blocks are 0..{nLayer - 2}");
+        var jump = ExitJumps.Choose(set);
+        var cost = ExitCostModel.Read(path, jump.Rank);
+        var candidates = ExitCandidates.Default(nLayer);
+
+        NativeLog.Quiet(log);
+        using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, tokens + 128), threads));
+        var generator = new EarlyExitGenerator(session, jump, SamplingOptions.Greedy, k);
+        var prompts = DefaultPrompts.Select(session.Tokenize).ToList();
+        bool propagates = info.Architecture == "llama"; // state propagation is implemented for the llama family
+        var cases = new List<ExitCase>
+        {
+            new("full", new(GenerationMode.Full), cost.Full),
+            new("exit, never (λ > 1): machinery only", new(GenerationMode.Exit, Lambda: 2f, Candidates: candidates), cost.Full),
+            new($"exit, λ = 1 at {candidates.Count} candidates (checks, no exit)", new(GenerationMode.Exit, Lambda: 1f, Candidates: candidates), cost.AllChecks(candidates.Count)),
+        };
+        if (propagates)
+            cases.Add(new($"exit at block {k}, propagate", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Propagate), cost.FixedPropagate(k)));
+        cases.Add(new($"exit at block {k}, recompute", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Recompute), cost.FixedRecompute(k)));
+        cases.Add(new($"spec, drafts through block {k} × {draftLength ?? 4}", new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4), null));
+
+        log.WriteLine($"bench exit: {session.Describe()}, jumps {Path.GetFileName(set.Source)} (OJFA jump {set.Ojfa}, rank {jump.Rank}); {tokens} tokens × {prompts.Count} prompts, {repeats} alternating repeats");
+        Run(generator, prompts, tokens, cases[0].Settings, cancel); // warm-up
+        var samples = cases.ToDictionary(c => c, _ => new List<GenerationStats>());
+        for (int r = 0; r < repeats && !cancel.IsCancellationRequested; r++)
+        {
+            for (int i = 0; i < cases.Count; i++)
+            {
+                var c = cases[(i + r) % cases.Count];
+                samples[c].Add(Run(generator, prompts, tokens, c.Settings, cancel));
+            }
+            log.WriteLine($"bench exit: repeat {r + 1}/{repeats} done");
+        }
+        double fullRate = Median(samples[cases[0]].Select(s => s.TokensPerSecond));
+        var results = cases.Select(c => new ExitCaseResult(c,
+            Median(samples[c].Select(s => s.TokensPerSecond)),
+            Median(samples[c].Select(s => s.BlocksPerToken)),
+            c.Settings.Mode == GenerationMode.Spec ? Median(samples[c].Select(s => s.AcceptanceRate ?? 0)) : null,
+            Median(samples[c].Select(s => s.TokensPerSecond)) / fullRate,
+            c.IdealCost is { } ideal ? cost.IdealSpeedup(ideal) : null)).ToList();
+
+        var sweep = Sweep(session, generator, prompts, tokens, lambdas, candidates, cancel);
+        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep);
+    }
+
+    /// <summary>The λ sweep: for each λ, every prompt generated greedily in exit mode at <paramref name="candidates"/>
+    /// (state propagation for the llama family, recompute otherwise), averaged over the prompts: blocks per token,
+    /// teacher-forced agreement with the full model, positional agreement with its own greedy run, tokens/s. Stops
+    /// early (fewer points) when cancelled.</summary>
+    public static IReadOnlyList<SweepPoint> Sweep(ModelSession session, EarlyExitGenerator generator, IReadOnlyList<int[]> prompts,
+        int tokens, IReadOnlyList<float> lambdas, IReadOnlyList<int> candidates, CancellationToken cancel)
+    {
+        bool propagates = session.Info.Architecture == "llama"; // state propagation is implemented for the llama family
+        var sweep = new List<SweepPoint>();
+        var fullTokens = prompts.Select(p => generator.Generate(p, tokens, new GenerationControl(new(GenerationMode.Full)), cancel).Select(t => t.Id).ToList()).ToList();
+        foreach (float lambda in lambdas)
+        {
+            if (cancel.IsCancellationRequested)
+                break;
+            var settings = new GenerationSettings(GenerationMode.Exit, Lambda: lambda, Candidates: candidates,
+                Fill: propagates ? KvFill.Propagate : KvFill.Recompute);
+            double blocks = 0, agreement = 0, sequence = 0, rate = 0;
+            for (int p = 0; p < prompts.Count; p++)
+            {
+                var ids = generator.Generate(prompts[p], tokens, new GenerationControl(settings), cancel).Select(t => t.Id).ToList();
+                var stats = generator.Stats;
+                blocks += stats.BlocksPerToken;
+                rate += stats.TokensPerSecond;
+                agreement += TeacherForced.Agreement(session, prompts[p], ids);
+                sequence += TeacherForced.SequenceAgreement(ids, fullTokens[p]);
+            }
+            int n = prompts.Count;
+            sweep.Add(new SweepPoint(lambda, blocks / n, agreement / n, sequence / n, rate / n));
+        }
+        return sweep;
+    }
+
+    /// <summary>All prompts generated with <paramref name="settings"/>; the stats pool tokens and seconds.</summary>
+    private static GenerationStats Run(EarlyExitGenerator generator, IReadOnlyList<int[]> prompts, int tokens, GenerationSettings settings, CancellationToken cancel)
+    {
+        int n = 0, drafted = 0, accepted = 0;
+        long blocks = 0;
+        double seconds = 0;
+        foreach (var prompt in prompts)
+        {
+            _ = generator.Generate(prompt, tokens, new GenerationControl(settings), cancel).Count();
+            var s = generator.Stats;
+            n += s.Tokens;
+            blocks += s.BlocksExecuted;
+            seconds += s.Seconds;
+            drafted += s.Drafted;
+            accepted += s.DraftsAccepted;
+        }
+        return new GenerationStats(n, blocks, seconds, [], drafted, accepted, settings.Mode == GenerationMode.Spec);
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using LlamaJump.App;
+using LlamaJump.App.Dump;
+using LlamaJump.Dumps;
+using LlamaJump.Dumps.Safetensors;
+using LlamaJump.Engine;
+using LlamaJump.Interop;
+using LlamaJump.Models;
+using LlamaJump.Shortcuts.Evaluation;
+using LlamaJump.Shortcuts.Jumps;
+using LlamaJump.Shortcuts.Reports;
+
+namespace LlamaJump.App.Eval;
+
+/// <summary>What an evaluation run produced: the report and the files written.</summary>
+public sealed record EvalOutcome(EvalReport Report, IReadOnlyList<string> Files);
+
+/// <summary>
+/// <c>llamajump eval</c>: checks that the dump, the jump file and the model belong together (the model file's sha256
+/// equals the dump manifest's; the jump file was trained for that model), scores every shortcut on the dump's test
+/// split through the model's own head (<see cref="JumpEvaluator"/>), and writes results.json, results.csv, the figures
+/// and report.md into the results directory (<see cref="ReportWriter"/>). Logs go to <paramref name="log"/>.
+/// </summary>
+public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
+{
+    public EvalOutcome Execute(JobContext context, CancellationToken cancel)
+    {
+        var models = context.Models;
+        var log = context.Log;
+        using var dump = DumpReader.Open(options.Dump);
+        var manifest = dump.Manifest;
+        var test = dump.Split(DumpSplit.Test);
+        if (test.Count == 0)
+        {
+            throw new UserInputException($"{options.Dump} has no test samples (dump it with --test N)");
+        }
+        var jumps = JumpFile.Read(options.Jumps);
+        JumpFile.EnsureMatches(jumps, manifest.Model.Sha256, manifest.Model.NLayer, manifest.Model.NEmbd,
+            $"{manifest.Model.File}, the model of the dump in {options.Dump}");
+        if (!string.Equals(jumps.Identity.CorpusSha256, manifest.Corpus.Sha256, StringComparison.OrdinalIgnoreCase)
+            || jumps.Identity.DumpSeed != manifest.Seed)
+        {
+            log.WriteLine($"eval: warning: the jumps were trained on another dump (corpus {JumpFile.Short(jumps.Identity.CorpusSha256)}, seed {jumps.Identity.DumpSeed}) than {options.Dump} (corpus {JumpFile.Short(manifest.Corpus.Sha256)}, seed {manifest.Seed}); its test sentences may overlap their training sentences");
+        }
+
+        string modelPath = models.Resolve(options.Model ?? manifest.Model.File);
+        log.WriteLine($"eval: hashing {Path.GetFileName(modelPath)}");
+        string sha = ModelHash.Sha256(modelPath);
+        if (!string.Equals(sha, manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UserInputException(
+                $"{modelPath} (sha256 {JumpFile.Short(sha)}) is not the model the dump in {options.Dump} was taken from ({manifest.Model.File}, sha256 {JumpFile.Short(manifest.Model.Sha256)}); pass that model with --model");
+        }
+
+        NativeLog.Quiet(log);
+        using var session = ModelSession.Open(modelPath, new SessionOptions(SequenceCount: 1, MaxTokens: 16, Threads: options.Threads));
+        var settings = new EvalSettings(options.Arbitrary, options.BatchRows, options.Threads);
+        var evaluator = new JumpEvaluator(new ModelSessionHead(session), settings);
+        var samples = new DumpEvalSamples(test);
+        EvalPlan plan;
+        try
+        {
+            plan = evaluator.Plan(samples, jumps);
+        }
+        catch (EvaluationException e)
+        {
+            throw new UserInputException(e.Message);
+        }
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"eval: {session.Describe()}; {test.Count} test samples; {Methods(plan)}; {plan.HeadVectors} hidden vectors through the head, {settings.RowsPerCall(session.NVocab)} per call, {settings.EffectiveThreads} threads"));
+
+        var progress = new ProgressReporter(log, "eval", plan.HeadVectors, "vectors");
+        EvalResult result;
+        try
+        {
+            result = evaluator.Evaluate(samples, jumps, progress.Advance);
+        }
+        catch (EvaluationException e)
+        {
+            progress.Finish();
+            throw new UserInputException(e.Message);
+        }
+        progress.Finish();
+        var speed = result.Throughput;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"eval: {speed.HeadVectors} hidden vectors in {speed.TotalSeconds:0.00} s: {speed.VectorsPerSecond:0} vectors/s overall, {speed.HeadVectorsPerSecond:0} vectors/s through the head ({speed.HeadSeconds:0.00} s in the head)"));
+        CheckSanity(result.Sanity, manifest.Dtype, log);
+
+        var report = EvalReport.Create(manifest, options.Jumps, jumps, result);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.Out)))!);
+        using var outputLock = OutputLock.ForOutput(options.Out);
+        var files = ReportWriter.WriteAll(report, options.Out);
+        log.WriteLine($"eval: wrote {string.Join(", ", files.Select(Path.GetFileName))} to {Path.GetFullPath(options.Out)}");
+        return new EvalOutcome(report, files);
+    }
+
+    /// <summary>head(h^{L−1}) is the full model: on an f32 dump every top-1 must come back (anything else means the
+    /// head, the model or the dump is wrong); an f16 dump rounds h^{L−1}, which can flip near-ties, so it only
+    /// warns there.</summary>
+    private static void CheckSanity(SanityCheck sanity, TensorDtype dtype, TextWriter log)
+    {
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"identity at the last block (h^{sanity.Level}): precision {sanity.Precision:0.0000}, surprisal {sanity.Surprisal:0.0000} nats (the dump's own: {sanity.DumpSurprisal:0.0000})");
+        if (sanity.Precision == 1.0)
+        {
+            log.WriteLine($"eval: sanity: {line}");
+        }
+        else if (dtype == TensorDtype.F32)
+        {
+            throw new InvalidOperationException($"sanity check failed: {line}; the head does not reproduce the full model's predictions");
+        }
+        else
+        {
+            log.WriteLine($"eval: sanity: {line}; below 1 only through {dtype.LowerName()} rounding of h^{sanity.Level} at near-ties");
+        }
+    }
+
+    private static string Methods(EvalPlan plan)
+    {
+        var names = new List<string> { "identity" };
+        if (plan.Nnjtc) names.Add("N-NJTC");
+        if (plan.Ojfa) names.Add("OJFA");
+        if (plan.Joint) names.Add("joint");
+        if (plan.Arbitrary.Count > 0) names.Add($"{plan.Arbitrary.Count} arbitrary jumps");
+        return string.Join(", ", names);
+    }
+}

@@ -1,0 +1,33 @@
+using LlamaJump.Shortcuts.Training;
+
+namespace LlamaJump.App.Train;
+
+/// <summary>The options of <c>llamajump train</c>, parsed and range-checked by <c>TrainVerb</c>.</summary>
+public sealed record TrainOptions(
+    string Dump,
+    string Out,
+    int? Rank,
+    int Epochs,
+    int BatchSize,
+    double LearningRate,
+    ulong Seed,
+    int Patience,
+    double ValidationFraction,
+    JumpTrainingStrategy Strategy,
+    bool OjfaOnly,
+    bool Joint,
+    int? Threads)
+{
+    public JumpTrainingOptions ToTrainingOptions() => new()
+    {
+        Rank = Rank,
+        Epochs = Epochs,
+        BatchSize = BatchSize,
+        LearningRate = LearningRate,
+        Seed = Seed,
+        Patience = Patience,
+        ValidationFraction = ValidationFraction,
+        Strategy = Strategy,
+        TrainJoint = Joint,
+    };
+}

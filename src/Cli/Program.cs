@@ -1,0 +1,3 @@
+using LlamaJump.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

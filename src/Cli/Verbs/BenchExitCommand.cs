@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using LlamaJump.App;
+using LlamaJump.App.Bench;
+using LlamaJump.Models;
+
+namespace LlamaJump.Cli.Verbs;
+
+/// <summary><c>llamajump bench exit</c>: early-exit speed against full depth and against the ideal, side by side in one
+/// run, then the λ sweep (blocks per token against agreement with the full model).</summary>
+public static class BenchExitCommand
+{
+    public static Command Create(JobContext context)
+    {
+        var model = new Option<string>("--model") { Description = "Model (path or name)", DefaultValueFactory = _ => ModelResolver.DefaultModelName };
+        var jumps = new Option<string?>("--jumps") { Description = "Jump file (default: beside the model or in the cache)" };
+        var tokens = new Option<int>("--tokens") { Description = "Tokens generated per prompt and run", DefaultValueFactory = _ => 64 };
+        var repeats = new Option<int>("--repeats") { Description = "Alternating repeats of every mode", DefaultValueFactory = _ => 3 };
+        var exitLayer = new Option<int?>("--exit-layer") { Description = "Fixed exit / draft block (default: n_layer/2 - 1, half the blocks computed)" };
+        var lambdas = new Option<string>("--lambdas") { Description = "λ values of the sweep (empty: no sweep)", DefaultValueFactory = _ => "0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95,0.99" };
+        var draftLength = new Option<int?>("--draft-length") { Description = "Spec drafts per cycle (default 4)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
+        var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
+        {
+            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads,
+        };
+        command.SetAction(parse => JobRunner.Run(context, () =>
+        {
+            if (parse.GetValue(tokens) < 1 || parse.GetValue(repeats) < 1)
+                throw new UserInputException("--tokens and --repeats must be positive");
+            var sweep = ParseLambdas(parse.GetValue(lambdas)!);
+            using var interruption = new Interruption(context.Error);
+            var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
+                parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads)))
+                .Execute(context, interruption.Token);
+            Print(context.Out, result);
+            return interruption.Token.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static IReadOnlyList<float> ParseLambdas(string text)
+    {
+        var values = new List<float>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !(v >= 0 && v <= 1))
+                throw new UserInputException($"--lambdas: '{part}' is not a λ in [0, 1]");
+            values.Add(v);
+        }
+        return values;
+    }
+
+    private static void Print(TextWriter o, ExitBenchmarkResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(inv, $"{r.Model.FileName}: {r.Model.Architecture}, {r.Model.BlockCount} blocks, n_embd {r.Model.EmbeddingLength}; jumps {Path.GetFileName(r.JumpFile)} (OJFA jump {r.JumpLevel}); {r.Tokens} tokens × {r.Prompts} prompts, median of {r.Repeats} alternating repeats"));
+        var rows = r.Cases.Select(c => (IReadOnlyList<string>)
+        [
+            c.Case.Name,
+            c.BlocksPerToken.ToString("0.00", inv),
+            c.TokensPerSecond.ToString("0.0", inv),
+            c.Speedup.ToString("0.000", inv) + "×",
+            c.IdealSpeedup is { } ideal ? ideal.ToString("0.000", inv) + "×" : "—",
+            c.OfIdeal is { } of ? of.ToString("P1", inv) : "—",
+            c.Acceptance is { } a ? a.ToString("P1", inv) : "",
+        ]).ToList();
+        TextTable.Write(o, ["mode", "blocks/token", "tokens/s", "vs full", "ideal", "of ideal", "acceptance"], rows, new HashSet<int> { 1, 2, 3, 4, 5, 6 });
+        if (r.Cases.FirstOrDefault(c => c.Case.Name.StartsWith("exit, never", StringComparison.Ordinal)) is { } never)
+            o.WriteLine(string.Create(inv, $"overhead of the exit machinery when nothing exits: {1 - never.Speedup:P1}"));
+        if (r.Sweep.Count == 0)
+            return;
+        o.WriteLine();
+        o.WriteLine($"λ sweep (exit at the first of blocks {string.Join(",", r.Candidates)} whose jumped top probability reaches λ):");
+        var sweepRows = r.Sweep.Select(p => (IReadOnlyList<string>)
+        [
+            p.Lambda.ToString("0.00", inv),
+            p.BlocksPerToken.ToString("0.00", inv),
+            (1 - p.BlocksPerToken / r.Model.BlockCount).ToString("P1", inv),
+            p.Agreement.ToString("P1", inv),
+            p.SequenceAgreement.ToString("P1", inv),
+            p.TokensPerSecond.ToString("0.0", inv),
+        ]).ToList();
+        TextTable.Write(o, ["λ", "blocks/token", "blocks saved", "agreement", "same sequence", "tokens/s"], sweepRows, new HashSet<int> { 0, 1, 2, 3, 4, 5 });
+        o.WriteLine(r.Headline is { } h
+            ? string.Create(inv, $"blocks saved while keeping ≥ 95 % agreement with the full model: {h.Saved:P1} (λ = {h.Lambda:0.00})")
+            : "blocks saved while keeping ≥ 95 % agreement with the full model: none of the λ values kept 95 %");
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using LlamaJump.App;
+using LlamaJump.App.Eval;
+using LlamaJump.Shortcuts.Evaluation;
+using LlamaJump.Shortcuts.Reports;
+
+namespace LlamaJump.Cli.Verbs;
+
+/// <summary><c>llamajump eval --dump DIR --jumps JUMPS.gguf --out RESULTS_DIR [...]</c>: Precision@1 and Surprisal of
+/// every shortcut at every exit level on the dump's test split, through the model's own head; writes results.json
+/// (schema: src/Shortcuts/Reports/RESULTS.md), results.csv, the paper's Figures 2–4 as PNG and report.md. stdout gets
+/// the table, or results.json with --json.</summary>
+public static class EvalVerb
+{
+    public static Command Create(JobContext context)
+    {
+        var dump = new Option<string>("--dump") { Description = "Dump directory (llamajump dump); its test split is scored", Required = true };
+        var jumps = new Option<string>("--jumps") { Description = "Jump file (llamajump train), full or OJFA-only", Required = true };
+        var output = new Option<string>("--out") { Description = "Results directory (created): results.json, results.csv, figure PNGs, report.md", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print results.json to stdout instead of the table" };
+        var model = new Option<string?>("--model") { Description = "Model: a path or a name (default: the dump's model file, looked up in the model directories); must be the dump's model" };
+        var arbitrary = new Option<string>("--arbitrary") { Description = "Arbitrary-choice jumps m to score at every level: all, none, or a list like 0,3,5", DefaultValueFactory = _ => "all" };
+        var batch = new Option<int?>("--batch") { Description = "Hidden vectors per head call (default: as many as 64 MiB of logits hold, at most 4096)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
+        var command = new Command("eval", "Precision@1 and Surprisal of identity, N-NJTC, OJFA, arbitrary and joint shortcuts at every exit level, with plots and a report")
+        {
+            dump, jumps, output, json, model, arbitrary, batch, threads,
+        };
+        command.SetAction(parse => JobRunner.Run(context, () =>
+        {
+            ArbitrarySelection selection;
+            try
+            {
+                selection = ArbitrarySelection.Parse(parse.GetValue(arbitrary)!);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UserInputException($"--arbitrary: {e.Message}");
+            }
+            var options = new EvalOptions(
+                parse.GetValue(dump)!, parse.GetValue(jumps)!, parse.GetValue(output)!, parse.GetValue(json),
+                parse.GetValue(model), selection,
+                parse.GetValue(batch) is { } b ? Positive(b, "--batch") : null,
+                parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null);
+            return Execute(context, options);
+        }));
+        return command;
+    }
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new UserInputException($"{name} must be positive (got {value})");
+
+    public static int Execute(JobContext context, EvalOptions options)
+    {
+        var outcome = new EvalJob(options).Execute(context, CancellationToken.None);
+        if (options.Json)
+        {
+            context.Out.Write(ResultsJson.Write(outcome.Report));
+        }
+        else
+        {
+            var (header, rows) = ResultsTable.Build(outcome.Report.Result);
+            TextTable.Write(context.Out, header, rows, Enumerable.Range(1, header.Count - 1).ToHashSet());
+            var jumps = outcome.Report.Jumps;
+            string weight = jumps.DSoftmax.Count > jumps.Ojfa && jumps.Ojfa >= 0
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $", softmax weight {jumps.DSoftmax[jumps.Ojfa]:0.000}")
+                : "";
+            context.Out.WriteLine($"OJFA: jump {jumps.Ojfa}{weight}; report: {Path.GetFullPath(Path.Combine(options.Out, ReportWriter.MarkdownFile))}");
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using LlamaJump.App;
+using LlamaJump.Models;
+
+namespace LlamaJump.Cli.Verbs;
+
+/// <summary><c>llamajump models [--model M] [--json]</c>: the GGUF models LlamaJump finds (models/gguf,
+/// $LLAMAJUMP_MODELS, ../shared/models/gguf) with architecture, blocks, width, vocabulary, size and file type.</summary>
+public static class ModelsVerb
+{
+    public static Command Create(JobContext context)
+    {
+        var model = new Option<string?>("--model") { Description = "Show one model: a path, or a name looked up in the model directories" };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table" };
+        var command = new Command("models", "List the GGUF models found, or describe one") { model, json };
+        command.SetAction(parse => JobRunner.Run(context, () => Execute(context, parse.GetValue(model), parse.GetValue(json))));
+        return command;
+    }
+
+    public static int Execute(JobContext context, string? model, bool json)
+    {
+        var entries = model is null ? ModelListing.All(context.Models) : [ModelListing.One(context.Models, model)];
+        if (json)
+        {
+            WriteJson(context.Out, entries);
+        }
+        else
+        {
+            WriteTable(context, entries);
+        }
+        foreach (var broken in entries.Where(e => e.Problem is not null))
+        {
+            context.Error.WriteLine($"llamajump: warning: skipped {broken.Problem}");
+        }
+        return ExitCodes.Success;
+    }
+
+    private static void WriteTable(JobContext context, IReadOnlyList<ModelListingEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            context.Error.WriteLine($"no GGUF models found (looked in: {string.Join(", ", context.Models.SearchDirectories)}); put models in models/gguf/ or set LLAMAJUMP_MODELS");
+            return;
+        }
+        var rows = entries.Where(e => e.Info is not null).Select(e => (IReadOnlyList<string>)
+        [
+            e.Info!.FileName,
+            e.Info.Architecture,
+            e.Info.BlockCount.ToString(CultureInfo.InvariantCulture),
+            e.Info.EmbeddingLength.ToString(CultureInfo.InvariantCulture),
+            e.Info.VocabSize.ToString(CultureInfo.InvariantCulture),
+            TextTable.Bytes(e.Info.FileSizeBytes),
+            e.Info.HasTensors ? e.Info.FileType : "vocab-only",
+            Path.GetDirectoryName(e.Path) ?? "",
+        ]).ToList();
+        TextTable.Write(context.Out, ["NAME", "ARCH", "BLOCKS", "N_EMBD", "VOCAB", "SIZE", "TYPE", "DIRECTORY"], rows, new HashSet<int> { 2, 3, 4, 5 });
+    }
+
+    private static void WriteJson(TextWriter writer, IReadOnlyList<ModelListingEntry> entries)
+    {
+        var items = entries.Select(e => e.Info is { } i
+            ? (object)new
+            {
+                name = i.FileName,
+                path = e.Path,
+                architecture = i.Architecture,
+                blocks = i.BlockCount,
+                n_embd = i.EmbeddingLength,
+                vocab = i.VocabSize,
+                size_bytes = i.FileSizeBytes,
+                file_type = i.FileType,
+                has_tensors = i.HasTensors,
+                has_chat_template = i.ChatTemplate is not null,
+            }
+            : new { name = Path.GetFileName(e.Path), path = e.Path, error = e.Problem });
+        writer.WriteLine(JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

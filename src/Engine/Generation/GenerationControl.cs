@@ -1,0 +1,41 @@
+using LlamaJump.Interop;
+
+namespace LlamaJump.Engine.Generation;
+
+/// <summary>
+/// The settings a running generation reads before every token (every draft cycle in spec mode), so a UI can change
+/// them while a reply streams: changes apply from the next token. Thread-safe: one writer, the generator reads.
+/// λ above 1 means "never exit"; <see cref="ExitLayer"/> set means a fixed exit block (λ is then ignored).
+/// </summary>
+public sealed class GenerationControl
+{
+    private volatile GenerationSettings current;
+
+    public GenerationControl(GenerationSettings settings) => current = settings;
+
+    public GenerationSettings Settings
+    {
+        get => current;
+        set => current = value ?? throw new ArgumentNullException(nameof(value));
+    }
+}
+
+/// <summary>Mode, confidence threshold λ, optional fixed exit block (in spec mode: the draft block), the KV fill for
+/// blocks an exited token skipped, the candidate exit blocks (null: every block from a quarter of the depth) and the
+/// spec-mode draft length. Validated against the model by the generator.</summary>
+public sealed record GenerationSettings(
+    GenerationMode Mode = GenerationMode.Full,
+    float Lambda = 0.9f,
+    int? ExitLayer = null,
+    KvFill Fill = KvFill.Propagate,
+    IReadOnlyList<int>? Candidates = null,
+    int DraftLength = 4);
+
+/// <summary>How the K/V of the blocks an exited token skipped are filled: <see cref="Propagate"/> computes them from
+/// the exit state (CALM's state propagation); <see cref="Recompute"/> runs the exited token again at full depth
+/// together with the next token.</summary>
+public enum KvFill
+{
+    Propagate,
+    Recompute,
+}

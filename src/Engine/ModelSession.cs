@@ -1,0 +1,119 @@
+using System.Globalization;
+using LLama;
+using LLama.Common;
+using LlamaJump.Interop;
+
+namespace LlamaJump.Engine;
+
+/// <summary>How a <see cref="ModelSession"/> sizes its context: sequences decoded together, tokens per sequence,
+/// threads (default: <see cref="ThreadPlan"/> from the cores this process may use). The KV cache is unified, so a batch of sequences shares SequenceCount × MaxTokens cells.</summary>
+public sealed record SessionOptions(int SequenceCount = 1, int MaxTokens = 512, int? Threads = null, bool FlashAttention = false)
+{
+    public int ContextSize => SequenceCount * MaxTokens;
+}
+
+/// <summary>
+/// A GGUF model loaded on the patched backend with one context sized by <see cref="SessionOptions"/>. Owns both;
+/// disposing frees the model's memory. Loading refuses a file that is not a readable GGUF (checked by our reader
+/// first, so llama.cpp never aborts on it).
+/// </summary>
+public sealed class ModelSession : IDisposable
+{
+    public LLamaWeights Weights { get; }
+    public LLamaContext Context { get; }
+    public SessionOptions Options { get; }
+    public Models.ModelInfo Info { get; }
+    /// <summary>The threads llama.cpp was given for this context.</summary>
+    public ThreadPlan Threads { get; }
+    public int NLayer => Info.BlockCount;
+    public int NEmbd => Context.EmbeddingSize;
+    public int NVocab => Context.Vocab.Count;
+
+    private readonly List<int> _cached = [];
+
+    /// <summary>The tokens whose K/V sequence 0 of <see cref="Context"/> holds, in order from position 0, as recorded by
+    /// the generator (<see cref="Generation.EarlyExitGenerator.Continue"/>); empty when unknown. Code that decodes on
+    /// <see cref="Context"/> itself must call <see cref="ClearMemory"/> first, so this never names cells that changed.</summary>
+    public IReadOnlyList<int> CachedTokens => _cached;
+
+    /// <summary>Empties the context's KV cache (every sequence) and the record of <see cref="CachedTokens"/>.</summary>
+    public void ClearMemory()
+    {
+        _cached.Clear();
+        Context.NativeHandle.MemoryClear();
+    }
+
+    /// <summary>Records that sequence 0 holds exactly <paramref name="tokens"/> from position 0 (empty: unknown).</summary>
+    internal void RecordCached(IEnumerable<int> tokens)
+    {
+        _cached.Clear();
+        _cached.AddRange(tokens);
+    }
+
+    private ModelSession(Models.ModelInfo info, LLamaWeights weights, LLamaContext context, SessionOptions options, ThreadPlan threads)
+    {
+        Info = info;
+        Threads = threads;
+        Weights = weights;
+        Context = context;
+        Options = options;
+    }
+
+    /// <exception cref="Gguf.GgufFormatException">not a readable GGUF model</exception>
+    /// <exception cref="MemoryRequestTooLargeException">the model and context cannot fit the memory available</exception>
+    /// <exception cref="InvalidOperationException">llama.cpp could not load it</exception>
+    public static ModelSession Open(string modelPath, SessionOptions options)
+    {
+        var file = Gguf.GgufFile.Read(modelPath);
+        var info = Models.ModelInfo.FromGguf(file);
+        MemoryEstimate.EnsureFits(file, options);
+        if (!info.HasTensors)
+        {
+            throw new Gguf.GgufFormatException(Path.GetFileName(modelPath), "holds no tensors (a vocabulary-only file cannot run)");
+        }
+        NativeBackend.Initialize();
+        var threads = ThreadPlan.For(file.FileSize - file.DataOffset, options.Threads, CpuBudget.Current());
+        var parameters = new ModelParams(modelPath)
+        {
+            ContextSize = (uint)options.ContextSize,
+            BatchSize = (uint)options.ContextSize,
+            UBatchSize = (uint)Math.Min(options.ContextSize, 512),
+            SeqMax = (uint)options.SequenceCount,
+            KVUnified = true,
+            Threads = threads.Decode,
+            BatchThreads = threads.Batch,
+            GpuLayerCount = 0,
+            FlashAttention = options.FlashAttention,
+        };
+        LLamaWeights weights;
+        try
+        {
+            weights = LLamaWeights.LoadFromFile(parameters);
+        }
+        catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
+        {
+            throw new InvalidOperationException($"llama.cpp could not load {Path.GetFileName(modelPath)}: {e.Message}", e);
+        }
+        try
+        {
+            return new ModelSession(info, weights, weights.CreateContext(parameters), options, threads);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Token ids of <paramref name="text"/> with the model's BOS (when it adds one).</summary>
+    public int[] Tokenize(string text) => Context.Tokenize(text, addBos: true, special: false).Select(t => (int)t).ToArray();
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Info.FileName} ({Info.Architecture}, {NLayer} blocks, n_embd {NEmbd}, vocab {NVocab})");
+
+    public void Dispose()
+    {
+        Context.Dispose();
+        Weights.Dispose();
+    }
+}

@@ -1,3 +1,0 @@
-using LlamaJump.Tui.Cli;
-
-return CliApp.Run(args, Console.Out, Console.Error);
