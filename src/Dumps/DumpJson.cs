@@ -15,6 +15,8 @@ internal sealed record ProgressState(DumpManifest Manifest, PlannedSample[] Trai
     RespectRequiredConstructorParameters = true,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(DumpManifest))]
+[JsonSerializable(typeof(DumpIdentity))]
+[JsonSerializable(typeof(DumpSplitsInfo))]
 [JsonSerializable(typeof(DumpSample))]
 [JsonSerializable(typeof(ProgressState))]
 internal sealed partial class DumpJsonContext : JsonSerializerContext;

@@ -82,10 +82,10 @@ public sealed class DumpReader : IDisposable
         if (manifest.Version != DumpManifest.CurrentVersion)
             throw new DumpFormatException(
                 $"{where}: version {manifest.Version} is not the version {DumpManifest.CurrentVersion} this llamajump reads");
-        var model = manifest.Model;
+        var model = manifest.Identity.Model;
         if (model.NLayer < 1 || model.NEmbd < 1 || model.NVocab < 1)
             throw new DumpFormatException($"{where}: n_layer, n_embd and n_vocab must be positive");
-        if (manifest.TrainCount < 0 || manifest.TestCount < 0)
+        if (manifest.Identity.TrainCount < 0 || manifest.Identity.TestCount < 0)
             throw new DumpFormatException($"{where}: negative sample counts");
         foreach (var split in DumpSplitExtensions.All)
         {
@@ -120,7 +120,7 @@ public sealed class DumpReader : IDisposable
         {
             var blocks = CheckTensors(path, file, manifest, info.Count);
             var samples = ReadSamples(Path.Combine(layout.Directory, info.Samples), manifest, info.Count);
-            return new DumpSplitReader(split, file, blocks, manifest.Model.NEmbd, manifest.Dtype, samples);
+            return new DumpSplitReader(split, file, blocks, manifest.Identity.Model.NEmbd, manifest.Identity.Dtype, samples);
         }
         catch
         {
@@ -131,7 +131,7 @@ public sealed class DumpReader : IDisposable
 
     private static SafetensorsTensor[] CheckTensors(string path, SafetensorsFile file, DumpManifest manifest, int count)
     {
-        int nLayer = manifest.Model.NLayer, nEmbd = manifest.Model.NEmbd;
+        int nLayer = manifest.Identity.Model.NLayer, nEmbd = manifest.Identity.Model.NEmbd;
         if (file.Tensors.Count != nLayer)
             throw new DumpFormatException($"{path}: {file.Tensors.Count} tensors, expected one per block ({nLayer})");
         var blocks = new SafetensorsTensor[nLayer];
@@ -139,9 +139,9 @@ public sealed class DumpReader : IDisposable
         {
             string name = DumpLayout.TensorName(block);
             var tensor = file.Find(name) ?? throw new DumpFormatException($"{path}: tensor {name} is missing");
-            if (tensor.Dtype != manifest.Dtype || tensor.Shape.Count != 2 || tensor.Shape[0] != count || tensor.Shape[1] != nEmbd)
+            if (tensor.Dtype != manifest.Identity.Dtype || tensor.Shape.Count != 2 || tensor.Shape[0] != count || tensor.Shape[1] != nEmbd)
                 throw new DumpFormatException(
-                    $"{path}: tensor {name} is {tensor.Dtype} [{string.Join(", ", tensor.Shape)}], expected {manifest.Dtype} [{count}, {nEmbd}]");
+                    $"{path}: tensor {name} is {tensor.Dtype} [{string.Join(", ", tensor.Shape)}], expected {manifest.Identity.Dtype} [{count}, {nEmbd}]");
             blocks[block] = tensor;
         }
         return blocks;
@@ -167,7 +167,7 @@ public sealed class DumpReader : IDisposable
             }
             var planned = new PlannedSample(sample.SampleIndex, sample.SentenceIndex, sample.Position);
             bool ordered = samples.Count == 0 || sample.SampleIndex > samples[^1].SampleIndex;
-            bool inShard = manifest.Shard?.Contains(sample.SampleIndex) ?? true;
+            bool inShard = manifest.Identity.Shard?.Contains(sample.SampleIndex) ?? true;
             if (!ordered || !inShard || sample.SampleIndex < 0 || sample.Position < 1
                 || !DumpSplitWriter.Matches(sample, planned, manifest.Identity))
                 throw new DumpFormatException($"{path}:{lineNumber}: sample record is inconsistent with the manifest");

@@ -94,14 +94,7 @@ public sealed class CaptureDecoder
     /// <summary>argmax of <paramref name="logits"/> and its log-softmax value, computed in double.</summary>
     public static (int Token, float LogProb) Top1(ReadOnlySpan<float> logits)
     {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
+        int best = Maximum.IndexOf(logits);
         double max = logits[best], sum = 0;
         foreach (float x in logits)
         {

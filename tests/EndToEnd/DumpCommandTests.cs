@@ -26,8 +26,8 @@ public sealed class DumpCommandTests : IDisposable
         result.ExitCode.Should().Be(0, result.Stderr);
         result.Stdout.Trim().Should().Be(Out("d"));
         using var dump = DumpReader.Open(Out("d"));
-        dump.Manifest.Model.Architecture.Should().Be("llama");
-        dump.Manifest.Model.NLayer.Should().Be(5);
+        dump.Manifest.Identity.Model.Architecture.Should().Be("llama");
+        dump.Manifest.Identity.Model.NLayer.Should().Be(5);
         var train = dump.Split(DumpSplit.Train);
         train.Count.Should().Be(40);
         train.NEmbd.Should().Be(64);
@@ -123,7 +123,7 @@ public sealed class DumpCommandTests : IDisposable
         var forced = Cli.Llamajump(["dump", "--corpus", Corpus, "--out", Out("d"), "--seed", "8", "--train", "20", "--test", "8", "--force"]);
         forced.ExitCode.Should().Be(0, forced.Stderr);
         using var dump = DumpReader.Open(Out("d"));
-        dump.Manifest.Seed.Should().Be(8UL);
+        dump.Manifest.Identity.Seed.Should().Be(8UL);
     }
 
     [Fact]

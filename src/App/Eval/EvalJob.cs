@@ -35,21 +35,21 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
             throw new UserInputException($"{options.Dump} has no test samples (dump it with --test N)");
         }
         var jumps = JumpFile.Read(options.Jumps);
-        JumpFile.EnsureMatches(jumps, manifest.Model.Sha256, manifest.Model.NLayer, manifest.Model.NEmbd,
-            $"{manifest.Model.File}, the model of the dump in {options.Dump}");
-        if (!string.Equals(jumps.Identity.CorpusSha256, manifest.Corpus.Sha256, StringComparison.OrdinalIgnoreCase)
-            || jumps.Identity.DumpSeed != manifest.Seed)
+        JumpFile.EnsureMatches(jumps, manifest.Identity.Model.Sha256, manifest.Identity.Model.NLayer, manifest.Identity.Model.NEmbd,
+            $"{manifest.Identity.Model.File}, the model of the dump in {options.Dump}");
+        if (!string.Equals(jumps.Identity.CorpusSha256, manifest.Identity.Corpus.Sha256, StringComparison.OrdinalIgnoreCase)
+            || jumps.Identity.DumpSeed != manifest.Identity.Seed)
         {
-            log.WriteLine($"eval: warning: the jumps were trained on another dump (corpus {JumpFile.Short(jumps.Identity.CorpusSha256)}, seed {jumps.Identity.DumpSeed}) than {options.Dump} (corpus {JumpFile.Short(manifest.Corpus.Sha256)}, seed {manifest.Seed}); its test sentences may overlap their training sentences");
+            log.WriteLine($"eval: warning: the jumps were trained on another dump (corpus {JumpFile.Short(jumps.Identity.CorpusSha256)}, seed {jumps.Identity.DumpSeed}) than {options.Dump} (corpus {JumpFile.Short(manifest.Identity.Corpus.Sha256)}, seed {manifest.Identity.Seed}); its test sentences may overlap their training sentences");
         }
 
-        string modelPath = models.Resolve(options.Model ?? manifest.Model.File);
+        string modelPath = models.Resolve(options.Model ?? manifest.Identity.Model.File);
         log.WriteLine($"eval: hashing {Path.GetFileName(modelPath)}");
         string sha = ModelHash.Sha256(modelPath);
-        if (!string.Equals(sha, manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(sha, manifest.Identity.Model.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new UserInputException(
-                $"{modelPath} (sha256 {JumpFile.Short(sha)}) is not the model the dump in {options.Dump} was taken from ({manifest.Model.File}, sha256 {JumpFile.Short(manifest.Model.Sha256)}); pass that model with --model");
+                $"{modelPath} (sha256 {JumpFile.Short(sha)}) is not the model the dump in {options.Dump} was taken from ({manifest.Identity.Model.File}, sha256 {JumpFile.Short(manifest.Identity.Model.Sha256)}); pass that model with --model");
         }
 
         NativeLog.Quiet(log);
@@ -84,7 +84,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         var speed = result.Throughput;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eval: {speed.HeadVectors} hidden vectors in {speed.TotalSeconds:0.00} s: {speed.VectorsPerSecond:0} vectors/s overall, {speed.HeadVectorsPerSecond:0} vectors/s through the head ({speed.HeadSeconds:0.00} s in the head)"));
-        CheckSanity(result.Sanity, manifest.Dtype, log);
+        CheckSanity(result.Sanity, manifest.Identity.Dtype, log);
 
         var report = EvalReport.Create(manifest, options.Jumps, jumps, result);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.Out)))!);

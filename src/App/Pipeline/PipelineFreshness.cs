@@ -47,9 +47,9 @@ public static class PipelineFreshness
         if (jumps is null)
             return "no readable jump file";
         var id = jumps.Identity;
-        if (!Same(id.ModelSha256, dump.Model.Sha256) || id.NLayer != dump.Model.NLayer || id.NEmbd != dump.Model.NEmbd)
+        if (!Same(id.ModelSha256, dump.Identity.Model.Sha256) || id.NLayer != dump.Identity.Model.NLayer || id.NEmbd != dump.Identity.Model.NEmbd)
             return "the jump file was trained for another model";
-        if (!Same(id.CorpusSha256, dump.Corpus.Sha256) || id.DumpSeed != dump.Seed || id.TrainCount != dump.TrainCount)
+        if (!Same(id.CorpusSha256, dump.Identity.Corpus.Sha256) || id.DumpSeed != dump.Identity.Seed || id.TrainCount != dump.Identity.TrainCount)
             return "the jump file was trained on another dump";
         if (jumps.OjfaOnly || jumps.Levels.Any(l => l is null) || jumps.Joint is null)
             return "the jump file lacks jumps (OJFA-only or no joint jump)";
@@ -62,11 +62,11 @@ public static class PipelineFreshness
             return "no readable results.json";
         if (!reportExists)
             return "no report.md";
-        if (!Same(results.Model.Sha256, dump.Model.Sha256))
+        if (!Same(results.Model.Sha256, dump.Identity.Model.Sha256))
             return "the results are of another model";
         var d = results.Dump;
-        if (!Same(d.CorpusSha256, dump.Corpus.Sha256) || d.Seed != dump.Seed || d.TestCount != dump.TestCount
-            || d.Dtype != dump.Dtype.LowerName() || d.Position != dump.Position.Name())
+        if (!Same(d.CorpusSha256, dump.Identity.Corpus.Sha256) || d.Seed != dump.Identity.Seed || d.TestCount != dump.Identity.TestCount
+            || d.Dtype != dump.Identity.Dtype.LowerName() || d.Position != dump.Identity.Position.Name())
             return "the results are of another dump";
         var j = results.Jumps;
         if (j.OjfaOnly || j.Rank != jumps.OjfaJump.Rank || j.Ojfa != jumps.Ojfa

@@ -65,7 +65,7 @@ public sealed class PipelineJob(PipelineOptions options) : IJob<PipelineOutcome>
                 log.WriteLine($"pipeline: {ModelLayout.Stem(model)}: failed (exit code {code}); going on with the next model");
         }
         return new ModelOutcome(model, layout, code, error, pipeline.Steps,
-            pipeline.Manifest?.TrainCount, pipeline.Manifest?.TestCount, pipeline.Results, pipeline.Exit);
+            pipeline.Manifest?.Identity.TrainCount, pipeline.Manifest?.Identity.TestCount, pipeline.Results, pipeline.Exit);
     }
 
     /// <summary>The corpus and the split counts the dumps take from it (fails once, before any model, when it is

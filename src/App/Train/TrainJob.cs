@@ -32,10 +32,10 @@ public sealed class TrainJob(TrainOptions options) : IJob<TrainOutcome>
         using var outputLock = OutputLock.ForOutput(outPath);
         using var dump = DumpReader.Open(options.Dump);
         var manifest = dump.Manifest;
-        if (manifest.Shard is { } shard)
+        if (manifest.Identity.Shard is { } shard)
             throw new UserInputException($"{options.Dump} is shard {shard} of a dump; join the shards with llamajump dump-merge and train on the merged dump");
         var split = dump.Split(DumpSplit.Train);
-        var model = manifest.Model;
+        var model = manifest.Identity.Model;
         if (model.NLayer < 2)
             throw new UserInputException($"{options.Dump}: the model has {model.NLayer} block(s); a jump needs an exit level before the last block");
         int rank = options.Rank ?? JumpRank.Default(model.NEmbd);
@@ -54,7 +54,7 @@ public sealed class TrainJob(TrainOptions options) : IJob<TrainOutcome>
             $"train: rank {rank} ({rankNote}); {model.NLayer - 1} exit levels{(options.Joint ? " + the joint jump" : "")}; strategy {options.Strategy.Name()}; {options.Epochs} epochs max, batch {options.BatchSize}, lr {options.LearningRate:G}, patience {options.Patience}, validation {options.ValidationFraction:P0}, seed {options.Seed}; {threads} thread{(threads == 1 ? "" : "s")}{(tiny ? " (a small model: one thread is faster; --threads to override)" : "")}"));
 
         var identity = new JumpIdentity(model.Sha256, model.Architecture, model.NLayer, model.NEmbd, model.File,
-            manifest.Corpus.Sha256, manifest.Seed, split.Count);
+            manifest.Identity.Corpus.Sha256, manifest.Identity.Seed, split.Count);
         var rows = new DumpJumpRows(split, options.Dump);
         var result = JumpTraining.Run(rows, identity, options.ToTrainingOptions() with { Rank = rank }, new TrainLog(log), cancellation);
 

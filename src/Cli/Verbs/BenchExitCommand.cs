@@ -28,7 +28,7 @@ public static class BenchExitCommand
         {
             if (parse.GetValue(tokens) < 1 || parse.GetValue(repeats) < 1)
                 throw new UserInputException("--tokens and --repeats must be positive");
-            var sweep = ParseLambdas(parse.GetValue(lambdas)!);
+            var sweep = LambdaList.Parse(parse.GetValue(lambdas)!, allowEmpty: true);
             using var interruption = new Interruption(context.Error);
             var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
                 parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads)))
@@ -37,18 +37,6 @@ public static class BenchExitCommand
             return interruption.Token.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
         }));
         return command;
-    }
-
-    private static IReadOnlyList<float> ParseLambdas(string text)
-    {
-        var values = new List<float>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !(v >= 0 && v <= 1))
-                throw new UserInputException($"--lambdas: '{part}' is not a λ in [0, 1]");
-            values.Add(v);
-        }
-        return values;
     }
 
     private static void Print(TextWriter o, ExitBenchmarkResult r)

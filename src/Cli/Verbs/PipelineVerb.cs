@@ -43,7 +43,7 @@ public static class PipelineVerb
                 throw new UserInputException($"no GGUF models in {PipelineJob.DefaultModelDirectory}; put some there or pass --models");
             var options = new PipelineOptions(paths, parse.GetValue(corpus)!, parse.GetValue(output)!,
                 AtLeast(parse.GetValue(train), 1, "--train"), AtLeast(parse.GetValue(test), 1, "--test"),
-                parse.GetValue(force), ParseLambdas(parse.GetValue(lambdas)!), AtLeast(parse.GetValue(tokens), 1, "--tokens"),
+                parse.GetValue(force), LambdaList.Parse(parse.GetValue(lambdas)!, allowEmpty: false), AtLeast(parse.GetValue(tokens), 1, "--tokens"),
                 parse.GetValue(threads) is { } t ? AtLeast(t, 1, "--threads") : null, parse.GetValue(allowFewer), parse.GetValue(seed));
             return Execute(context, options);
         }));
@@ -83,18 +83,6 @@ public static class PipelineVerb
             return (IReadOnlyList<string>)row;
         }).ToList();
         TextTable.Write(o, header, rows);
-    }
-
-    private static IReadOnlyList<float> ParseLambdas(string text)
-    {
-        var values = new List<float>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !(v >= 0 && v <= 1))
-                throw new UserInputException($"--lambdas: '{part}' is not a λ in [0, 1]");
-            values.Add(v);
-        }
-        return values.Count > 0 ? values : throw new UserInputException("--lambdas: give at least one λ");
     }
 
     private static int AtLeast(int value, int minimum, string name) =>

@@ -3,6 +3,7 @@ using System.Text;
 using LLama;
 using LLama.Native;
 using LLama.Sampling;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
 
@@ -85,21 +86,8 @@ internal sealed class DecodeState
     /// <summary>The token for output row <paramref name="index"/> of the last decode: argmax (greedy) or a sample of
     /// the pipeline (which then records it as accepted).</summary>
     public int Choose(int index) => _pipeline is null
-        ? ArgMax(Context.NativeHandle.GetLogitsIth(index))
+        ? Maximum.IndexOf(Context.NativeHandle.GetLogitsIth(index))
         : (int)_pipeline.Sample(Context.NativeHandle, index);
-
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-        return best;
-    }
 
     public bool IsEnd(int token) => ((LLamaToken)token).IsEndOfGeneration(_session.Weights.Vocab);
 

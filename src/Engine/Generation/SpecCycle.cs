@@ -1,5 +1,6 @@
 using LLama;
 using LLama.Native;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Interop.EarlyExit;
 
@@ -30,7 +31,7 @@ internal static class SpecCycle
             var step = new LLamaBatch();
             step.Add((LLamaToken)fed, start + i, LLamaSeqId.Zero, logits: true);
             state.Decode(step, 1, prompt: false);
-            fed = DecodeState.ArgMax(state.Context.NativeHandle.GetLogitsIth(0));
+            fed = Maximum.IndexOf(state.Context.NativeHandle.GetLogitsIth(0));
             drafts.Add(fed);
             if (state.IsEnd(fed))
             {

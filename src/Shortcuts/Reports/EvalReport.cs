@@ -18,8 +18,8 @@ public sealed record ReportModel(string File, string Sha256, string Architecture
 public sealed record ReportDump(string CorpusFile, string CorpusSha256, ulong Seed, int TestCount, string Dtype, string Position)
 {
     public static ReportDump From(DumpManifest manifest, int testCount) => new(
-        manifest.Corpus.File, manifest.Corpus.Sha256, manifest.Seed, testCount,
-        manifest.Dtype.LowerName(), manifest.Position.Name());
+        manifest.Identity.Corpus.File, manifest.Identity.Corpus.Sha256, manifest.Identity.Seed, testCount,
+        manifest.Identity.Dtype.LowerName(), manifest.Identity.Position.Name());
 }
 
 /// <summary>The jump file evaluated: its file name, rank, whether it holds only the OJFA jump, the D_m score of every
@@ -59,7 +59,7 @@ public sealed record EvalReport(ReportModel Model, ReportDump Dump, ReportJumps 
     {
         var jumpReport = ReportJumps.From(Path.GetFileName(jumpsFile), jumps);
         return new EvalReport(
-            ReportModel.From(manifest.Model), ReportDump.From(manifest, result.SampleCount), jumpReport,
-            ParameterCounts.For(manifest.Model.NEmbd, jumpReport.Rank, manifest.Model.NLayer), result);
+            ReportModel.From(manifest.Identity.Model), ReportDump.From(manifest, result.SampleCount), jumpReport,
+            ParameterCounts.For(manifest.Identity.Model.NEmbd, jumpReport.Rank, manifest.Identity.Model.NLayer), result);
     }
 }

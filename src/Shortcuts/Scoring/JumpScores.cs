@@ -1,3 +1,5 @@
+using LlamaJump.Engine;
+
 namespace LlamaJump.Shortcuts.Scoring;
 
 /// <summary>
@@ -46,16 +48,5 @@ public sealed record JumpScores(IReadOnlyList<double> D, IReadOnlyList<double> S
     }
 
     /// <summary>Index of the largest value; the first one on a tie.</summary>
-    public static int ArgMax(IReadOnlyList<double> values)
-    {
-        if (values.Count == 0)
-            throw new ArgumentException("no values", nameof(values));
-        int best = 0;
-        for (int i = 1; i < values.Count; i++)
-        {
-            if (values[i] > values[best])
-                best = i;
-        }
-        return best;
-    }
+    public static int ArgMax(IReadOnlyList<double> values) => Maximum.IndexOf<double>([.. values]);
 }

@@ -111,14 +111,7 @@ internal static class SpecEquality
     /// <summary>The arg-max and the gap between the largest and second-largest logit.</summary>
     public static (int Top1, float Margin) TopTwo(ReadOnlySpan<float> logits)
     {
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
+        int best = Maximum.IndexOf(logits);
         float second = float.NegativeInfinity;
         for (int i = 0; i < logits.Length; i++)
         {

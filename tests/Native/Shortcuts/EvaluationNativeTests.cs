@@ -44,13 +44,13 @@ public sealed class EvaluationNativeTests : IDisposable
         // Every per-level jump and the joint jump are exact identities (BatchNorm γ 1, β 0, mean 0, var 1, eps 0;
         // A = B = I), so N-NJTC, OJFA, every arbitrary choice and joint must score exactly as identity.
         var set = new JumpSet(
-            new JumpIdentity(manifest.Model.Sha256, manifest.Model.Architecture, nLayer, nEmbd, manifest.Model.File,
-                manifest.Corpus.Sha256, manifest.Seed, manifest.TrainCount),
+            new JumpIdentity(manifest.Identity.Model.Sha256, manifest.Identity.Model.Architecture, nLayer, nEmbd, manifest.Identity.Model.File,
+                manifest.Identity.Corpus.Sha256, manifest.Identity.Seed, manifest.Identity.TrainCount),
             new TrainingSettings(nEmbd, 1, 16, 1e-3, 1, 0.1, 5, "batched"),
             Enumerable.Range(0, nLayer - 1).Select(_ => (JumpWeights?)IdentityJump(nEmbd)).ToList(), IdentityJump(nEmbd),
             Ojfa: 1, DScores: Enumerable.Range(0, nLayer - 1).Select(m => m == 1 ? 0.9 : 0.5).ToList(),
             DSoftmax: Enumerable.Range(0, nLayer - 1).Select(m => m == 1 ? 1.0 : 0.0).ToList(), ValidationLoss: new double[nLayer - 1]);
-        JumpFile.EnsureMatches(set, manifest.Model.Sha256, nLayer, nEmbd, "the dump");
+        JumpFile.EnsureMatches(set, manifest.Identity.Model.Sha256, nLayer, nEmbd, "the dump");
 
         var evaluator = new JumpEvaluator(new ModelSessionHead(session), new EvalSettings(ArbitrarySelection.Everything, BatchRows: 64));
         var result = evaluator.Evaluate(new DumpEvalSamples(dump.Split(DumpSplit.Test)), set);
@@ -73,7 +73,7 @@ public sealed class EvaluationNativeTests : IDisposable
 
         files.Select(Path.GetFileName).Should().Contain(["results.json", "results.csv", "report.md", ReportPlots.Figure4File]);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "results", "results.json")));
-        json.RootElement.GetProperty("model").GetProperty("sha256").GetString().Should().Be(manifest.Model.Sha256);
+        json.RootElement.GetProperty("model").GetProperty("sha256").GetString().Should().Be(manifest.Identity.Model.Sha256);
         json.RootElement.GetProperty("dump").GetProperty("test_count").GetInt32().Should().Be(TestSamples);
         json.RootElement.GetProperty("sanity").GetProperty("identity_precision").GetDouble().Should().Be(1.0);
         json.RootElement.GetProperty("methods").GetProperty("ojfa").GetProperty("precision").GetArrayLength().Should().Be(nLayer - 1);

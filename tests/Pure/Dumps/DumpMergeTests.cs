@@ -25,7 +25,7 @@ public sealed class DumpMergeTests
         string merged = Path.Combine(temp.Root, "merged");
         var manifest = DumpMerge.Merge([shards[2], shards[0], shards[1]], merged);
 
-        Assert.Null(manifest.Shard);
+        Assert.Null(manifest.Identity.Shard);
         DumpFixture.AssertSameBytes(whole, merged);
         Assert.True(DumpMerge.Merge(shards, merged) == manifest); // merging again finds it complete
     }
