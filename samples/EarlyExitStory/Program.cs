@@ -13,6 +13,7 @@ try
 {
     const string prompt = "Once upon a time";
     const int maxTokens = 40;
+    LlamaJump.Interop.NativeLog.Quiet(Console.Error); // llama.cpp's own log: errors only
 
     // a jump from `llamajump train`, or one trained here on the model's own stories
     JumpSet jumps = args.Length == 2 ? StoryJumps.Load(args[1], args[0]) : StoryJumps.Train(args[0]);

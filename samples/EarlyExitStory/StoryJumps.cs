@@ -15,7 +15,8 @@ internal static class StoryJumps
     private static readonly string[] Prompts =
         ["Once upon a time", "One day, a little", "The cat", "Tom and Sue", "Lily wanted to", "There was a big", "The sun"];
 
-    private const int StoryTokens = 100;
+    private const int StoryTokens = 80;
+    private const int SequencesPerDecode = 16; // one llama_decode captures 16 prefixes: far fewer, larger decodes
 
     /// <summary>A jump file as <c>llamajump train</c> writes it, refused unless it was trained for this model.</summary>
     public static JumpSet Load(string jumpPath, string modelPath)
@@ -33,7 +34,7 @@ internal static class StoryJumps
     /// </summary>
     public static JumpSet Train(string modelPath)
     {
-        using var session = ModelSession.Open(modelPath, new SessionOptions(MaxTokens: 256));
+        using var session = ModelSession.Open(modelPath, new SessionOptions(SequencesPerDecode, MaxTokens: 128));
         var greedy = new EarlyExitGenerator(session, jump: null);
         var full = new GenerationControl(new GenerationSettings(GenerationMode.Full));
         var stories = Prompts.Select(p => session.Tokenize(p))
@@ -44,11 +45,11 @@ internal static class StoryJumps
         var prefixes = stories.SelectMany(story => Enumerable.Range(2, story.Length - 1).Select(n => story[..n])).ToList();
         int nLayer = session.NLayer, nEmbd = session.NEmbd;
         var blocks = Enumerable.Range(0, nLayer).Select(_ => new float[prefixes.Count * nEmbd]).ToArray();
-        for (int row = 0; row < prefixes.Count; row++)
+        foreach (var (chunk, first) in prefixes.Chunk(SequencesPerDecode).Select((c, i) => (c, i * SequencesPerDecode)))
         {
-            var batch = capture.Decode([prefixes[row]]);
+            var batch = capture.Decode(chunk); // [block][sequence][n_embd]
             for (int block = 0; block < nLayer; block++)
-                batch.Block(block).CopyTo(blocks[block].AsSpan(row * nEmbd, nEmbd));
+                batch.Block(block).CopyTo(blocks[block].AsSpan(first * nEmbd, chunk.Length * nEmbd));
         }
         var rows = new InMemoryJumpRows(blocks, nEmbd, "the model's own stories");
 
