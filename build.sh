@@ -4,6 +4,9 @@
 #   ./build.sh          set-up + native backend + .NET solution; leaves ./llamajump runnable
 #   ./build.sh test     the above, then every test tier (pure, native, end-to-end); ends with "N passed, N failed"
 #   ./build.sh native   only the patched llama.cpp shared libraries
+#   ./build.sh pack     native backend (if needed), then NuGet packages of the library layers (eng/Packages.slnf:
+#                       Gguf, Models, Dumps, Interop with the native libraries, Engine, Shortcuts) into build/packages,
+#                       a local folder feed (samples/EarlyExitStory restores from it); builds only those six projects
 #   ./build.sh clean    removes build outputs (build/, bin/, obj/)
 #
 # The native step fetches llama.cpp release b10361 from the npm registry (node-llama-cpp@3.20.0 carries it as a
@@ -16,6 +19,7 @@
 #   LLAMA_CPP_SRC=<dir>  use a local llama.cpp tree (same release as the patches) instead of the pinned download
 #   LLAMAJUMP_TORCH=cuda reference libtorch CUDA 12.8 instead of the CPU libtorch (TorchSharp's CUDA switch)
 #   CONFIGURATION=Debug  .NET configuration (default Release)
+#   VERSION_SUFFIX=<s>   pack: pre-release packages, 0.1.0-<s> (the version itself is in Directory.Build.props)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -203,6 +207,22 @@ build_dotnet() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+# The library packages. One `dotnet pack` over a solution filter, so only the six packable projects build.
+pack_packages() {
+  local out="$ROOT/build/packages"
+  local extra=()
+  [[ -n "${VERSION_SUFFIX:-}" ]] && extra+=("-p:VersionSuffix=$VERSION_SUFFIX")
+  step "packing the library packages into build/packages${VERSION_SUFFIX:+ (suffix $VERSION_SUFFIX)} (log: build/dotnet-pack.log)"
+  mkdir -p "$out"
+  if ! dotnet pack "$ROOT/eng/Packages.slnf" -c "$CONFIGURATION" -p:TorchBackend="$LLAMAJUMP_TORCH" -o "$out" -nologo \
+      "${extra[@]}" >"$ROOT/build/dotnet-pack.log" 2>&1; then
+    grep -E ": (error|warning) " "$ROOT/build/dotnet-pack.log" | sort -u | head -30 >&2
+    fail "dotnet pack failed (log: build/dotnet-pack.log)"
+  fi
+  step "done: the LlamaJump.* packages are in build/packages (a folder feed: samples/EarlyExitStory/NuGet.Config)"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
 clean() {
   step "removing build outputs"
   rm -rf "$ROOT/build" "$ROOT/artifacts"
@@ -213,7 +233,8 @@ case "${1:-all}" in
   all) ensure_tools; build_native; build_dotnet ;;
   native) ensure_tools; build_native ;;
   dotnet) build_dotnet ;;
+  pack) ensure_tools; build_native; pack_packages ;;
   test) ensure_tools; build_native; build_dotnet; exec "$ROOT/tests/run-tests.sh" "$CONFIGURATION" ;;
   clean) clean ;;
-  *) fail "unknown command '$1' (use: ./build.sh [all|native|dotnet|test|clean])" ;;
+  *) fail "unknown command '$1' (use: ./build.sh [all|native|dotnet|pack|test|clean])" ;;
 esac

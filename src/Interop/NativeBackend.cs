@@ -27,25 +27,76 @@ public sealed class NativeBackendMissingException(string message, Exception? inn
 
 /// <summary>
 /// Decides which native libraries LLamaSharp and our own bindings load: the libllama.so that build.sh built from
-/// the pinned llama.cpp with our patches, found next to the application (or in <c>$LLAMAJUMP_NATIVE_DIR</c>).
-/// <see cref="Initialize"/> must run before the first LLamaSharp call; it is idempotent and thread-safe.
+/// the pinned llama.cpp with our patches. <see cref="Initialize"/> must run before the first LLamaSharp call (the
+/// engine's ModelSession.Open calls it); it is idempotent and thread-safe.
+/// <para>Where libllama.so is looked for, first match wins:</para>
+/// <list type="number">
+/// <item><c>$LLAMAJUMP_NATIVE_DIR</c>, when set: an override for the command line and the tests, and the only
+/// place searched then;</item>
+/// <item>the directory given to <see cref="Configure"/>, when a library user called it: the only place searched then;</item>
+/// <item>the application's directory (<see cref="AppContext.BaseDirectory"/>), where this repo's builds and a
+/// RID-specific build or publish of a package consumer put the libraries;</item>
+/// <item><c>runtimes/linux-x64/native/</c> under it, where a portable (no RID) build of a consumer of the
+/// LlamaJump.Interop package leaves them.</item>
+/// </list>
 /// </summary>
 public static class NativeBackend
 {
     public const string NativeDirEnvironmentVariable = "LLAMAJUMP_NATIVE_DIR";
     private const string LlamaFileName = "libllama.so";
     private const string BuildKeyFileName = "llamajump-native.key";
+    private static readonly string PortableNativeSubdirectory = Path.Combine("runtimes", "linux-x64", "native");
 
     // process-wide because the native library is: one libllama.so per process, shared by LLamaSharp and our bindings
     private static readonly Lock Gate = new();
+    private static string? _configuredDirectory;
     private static string? _libraryPath;
     private static nint _handle;
 
-    /// <summary>Directory searched for libllama.so: <c>$LLAMAJUMP_NATIVE_DIR</c> if set, else the application's.</summary>
-    public static string LibraryDirectory =>
-        Environment.GetEnvironmentVariable(NativeDirEnvironmentVariable) is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : AppContext.BaseDirectory;
+    /// <summary>Tells <see cref="Initialize"/> to load libllama.so from <paramref name="directory"/> only (unless
+    /// <c>$LLAMAJUMP_NATIVE_DIR</c> overrides it). Call it before the first model is opened.</summary>
+    /// <exception cref="InvalidOperationException">a libllama.so has already been loaded from elsewhere</exception>
+    public static void Configure(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        string full = Path.GetFullPath(directory);
+        lock (Gate)
+        {
+            if (_libraryPath is not null && !string.Equals(Path.GetDirectoryName(_libraryPath), full.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"the native backend is already loaded from {_libraryPath}; configure it before the first model opens");
+            }
+            _configuredDirectory = full;
+        }
+    }
+
+    /// <summary>The directories searched for libllama.so, in order (see the type's remarks).</summary>
+    public static IReadOnlyList<string> SearchDirectories
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable(NativeDirEnvironmentVariable) is { Length: > 0 } dir)
+            {
+                return [Path.GetFullPath(dir)];
+            }
+            if (_configuredDirectory is { } configured)
+            {
+                return [configured];
+            }
+            return [AppContext.BaseDirectory, Path.Combine(AppContext.BaseDirectory, PortableNativeSubdirectory)];
+        }
+    }
+
+    /// <summary>The directory libllama.so loads from: the first of <see cref="SearchDirectories"/> that holds it, else
+    /// the first of them (where the error message says it is missing).</summary>
+    public static string LibraryDirectory
+    {
+        get
+        {
+            var directories = SearchDirectories;
+            return directories.FirstOrDefault(d => File.Exists(Path.Combine(d, LlamaFileName))) ?? directories[0];
+        }
+    }
 
     /// <summary>Full path of the loaded libllama.so (after <see cref="Initialize"/>).</summary>
     public static string LibraryPath => _libraryPath ?? throw new InvalidOperationException("NativeBackend.Initialize() has not run");
@@ -83,7 +134,7 @@ public static class NativeBackend
             if (!File.Exists(path))
             {
                 throw new NativeBackendMissingException(
-                    $"the patched llama.cpp backend is not built ({LlamaFileName} not found in {LibraryDirectory}); run ./build.sh");
+                    $"the patched llama.cpp backend is not built ({LlamaFileName} not found in {string.Join(" or ", SearchDirectories)}); run ./build.sh");
             }
             OpenMpWaiting.Apply(); // before libggml-cpu brings libgomp in
             if (!NativeLibrary.TryLoad(path, out _handle))

@@ -18,9 +18,11 @@ public static class Cli
 
     public static CommandResult Llamajump(params string[] args) => Run(Launcher, args);
 
-    public static CommandResult Run(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null, int timeoutSeconds = 300)
+    /// <param name="workingDirectory">where the command runs (default: the repo root)</param>
+    public static CommandResult Run(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null, int timeoutSeconds = 300,
+        string? workingDirectory = null)
     {
-        using var process = Start(program, args, environment);
+        using var process = Start(program, args, environment, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
@@ -32,11 +34,12 @@ public static class Cli
     }
 
     /// <summary>Starts a command with redirected streams and closed stdin; the caller reads, waits or kills it.</summary>
-    public static Process Start(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null)
+    public static Process Start(string program, IEnumerable<string> args, IDictionary<string, string?>? environment = null,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program)
         {
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = workingDirectory ?? RepoRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
