@@ -134,7 +134,7 @@ public static class NativeBackend
             if (!File.Exists(path))
             {
                 throw new NativeBackendMissingException(
-                    $"the patched llama.cpp backend is not built ({LlamaFileName} not found in {string.Join(" or ", SearchDirectories)}); run ./build.sh");
+                    $"the patched llama.cpp backend is not built ({LlamaFileName} not found in {string.Join(" or ", SearchDirectories)}); run ./build.sh in the repository, or reference the LlamaJump.Interop package, which carries it");
             }
             OpenMpWaiting.Apply(); // before libggml-cpu brings libgomp in
             if (!NativeLibrary.TryLoad(path, out _handle))

@@ -1,4 +1,5 @@
 using AwesomeAssertions;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Shortcuts.Evaluation;
 
 namespace LlamaJump.Tests.Pure.Shortcuts;

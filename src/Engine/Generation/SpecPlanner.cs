@@ -1,4 +1,4 @@
-namespace LlamaJump.Shortcuts.Evaluation;
+namespace LlamaJump.Engine.Generation;
 
 /// <summary>The draft block and draft length spec mode uses, with the speed-up the plan expects.</summary>
 public sealed record SpecPlan(int DraftBlock, int DraftLength, double ExpectedSpeedup, string Reason);
