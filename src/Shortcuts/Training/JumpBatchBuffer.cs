@@ -1,14 +1,17 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
 
 namespace LlamaJump.Shortcuts.Training;
 
 /// <summary>
 /// Reusable staging arrays for one batch: inputs [g,n,H] and targets [n,H]. <see cref="Fill"/> gathers the rows (in
-/// parallel over jumps when the batch is large); <see cref="Inputs"/> and <see cref="Targets"/> wrap the arrays as
+/// parallel over jumps when the batch is large), each minus its reference — jump g's inputs minus
+/// <c>inputShift[g]</c> ([G][H]), the targets minus <c>targetShift</c> ([H]) — as <see cref="StackedJumps"/> takes
+/// them; <see cref="Inputs"/> and <see cref="Targets"/> wrap the arrays as
 /// tensors without copying (<see cref="AlignedFloats"/>), so those tensors must be disposed — by the step's dispose
 /// scope — before the next <see cref="Fill"/>.
 /// </summary>
-internal sealed class JumpBatchBuffer(int groups, int maxRows, int hidden)
+internal sealed class JumpBatchBuffer(int groups, int maxRows, int hidden, float[] inputShift, float[] targetShift)
 {
     private const long ParallelFloats = 1 << 20;
     private readonly AlignedFloats _x = new((long)groups * maxRows * hidden);
@@ -30,11 +33,14 @@ internal sealed class JumpBatchBuffer(int groups, int maxRows, int hidden)
         {
             bool isTarget = task == active.Length;
             Span<float> destination = isTarget ? _t.Span(0, (long)count * hidden) : _x.Span((long)task * count * hidden, (long)count * hidden);
+            ReadOnlySpan<float> shift = isTarget ? targetShift : inputShift.AsSpan(active[task] * hidden, hidden);
             for (int i = 0; i < count; i++)
             {
                 int item = items[offset + i];
                 int block = isTarget ? target : source.Block(active[task], item);
-                rows.ReadRow(block, source.Row(item), destination.Slice(i * hidden, hidden));
+                var row = destination.Slice(i * hidden, hidden);
+                rows.ReadRow(block, source.Row(item), row);
+                TensorPrimitives.Subtract(row, shift, row);
             }
         }
         if ((long)(active.Length + 1) * count * hidden >= ParallelFloats)

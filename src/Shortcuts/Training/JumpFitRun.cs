@@ -39,11 +39,12 @@ internal sealed class JumpFitRun
     {
         int groups = jumpIds.Length, hidden = _rows.NEmbd;
         var (a, b) = InitialWeights(jumpIds, hidden, rank);
-        using var jumps = new StackedJumps(groups, hidden, rank, a, b);
+        var (inputShift, targetShift) = Shifts(train, groups, hidden);
+        using var jumps = new StackedJumps(groups, hidden, rank, a, b, inputShift, targetShift);
         using var optimizer = optim.Adam(jumps.parameters(), lr: _options.LearningRate);
 
         int batch = Math.Min(_options.BatchSize, train.Count);
-        var buffer = new JumpBatchBuffer(groups, batch + 1, hidden); // + 1: a leftover row joins the last batch
+        var buffer = new JumpBatchBuffer(groups, batch + 1, hidden, inputShift, targetShift); // + 1: a leftover row joins the last batch
         var best = new JumpWeights?[groups];
         var bestLoss = Enumerable.Repeat(double.PositiveInfinity, groups).ToArray();
         var bestEpoch = new int[groups];
@@ -94,6 +95,37 @@ internal sealed class JumpFitRun
 
     public static string Describe(int jumpId) => jumpId == JumpEpochReport.Joint ? "the joint jump" : $"the jump of level {jumpId}";
 
+    /// <summary>The per-feature references the rows are shifted by (<see cref="StackedJumps"/>, numerics): the means of
+    /// up to <see cref="ShiftSamples"/> training items spread evenly over them — each jump's inputs, and the targets.
+    /// Any fixed value near the typical row works; these depend on the rows only, not on the batch order.</summary>
+    private (float[] Input, float[] Target) Shifts(JumpItems items, int groups, int hidden)
+    {
+        int samples = Math.Min(ShiftSamples, items.Count);
+        var input = new double[groups * hidden];
+        var target = new double[hidden];
+        var row = new float[hidden];
+        for (int j = 0; j < samples; j++)
+        {
+            int item = (int)((long)j * items.Count / samples);
+            for (int g = 0; g < groups; g++)
+            {
+                _rows.ReadRow(items.Block(g, item), items.Row(item), row);
+                Accumulate(input.AsSpan(g * hidden, hidden), row);
+            }
+            _rows.ReadRow(_rows.NLayer - 1, items.Row(item), row);
+            Accumulate(target, row);
+        }
+        return (input.Select(v => (float)(v / samples)).ToArray(), target.Select(v => (float)(v / samples)).ToArray());
+
+        static void Accumulate(Span<double> sums, float[] values)
+        {
+            for (int e = 0; e < values.Length; e++)
+                sums[e] += values[e];
+        }
+    }
+
+    private const int ShiftSamples = 256;
+
     /// <summary>nn.Linear's default: A (as Linear(H→r)) and B (as Linear(r→H)) uniform in ±1/√fan_in, from each
     /// jump's own seeded stream, so a jump starts the same whichever strategy trains it.</summary>
     private (float[] A, float[] B) InitialWeights(int[] jumpIds, int hidden, int rank)
@@ -134,7 +166,7 @@ internal sealed class JumpFitRun
                 var perJump = jumps.SquaredError(jumps.Low(x, activeIndex), t, activeIndex).mean([1]); // eq. 2 per jump: [g]
                 perJump.sum().backward();
                 optimizer.step();
-                var losses = StackedJumps.Floats(perJump);
+                var losses = perJump.detach().data<double>().ToArray();
                 for (int j = 0; j < active.Length; j++)
                     sums[active[j]] += losses[j] * count;
             }
@@ -160,7 +192,7 @@ internal sealed class JumpFitRun
             _gather.Stop();
             using var scope = NewDisposeScope();
             var errors = jumps.SquaredError(jumps.Low(buffer.Inputs(), activeIndex), buffer.Targets(), activeIndex);
-            var perJump = errors.to(ScalarType.Float64).sum([1]);
+            var perJump = errors.sum([1]);
             var values = perJump.data<double>().ToArray();
             for (int j = 0; j < active.Length; j++)
                 sums[active[j]] += values[j];
