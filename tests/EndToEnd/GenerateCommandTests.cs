@@ -129,4 +129,32 @@ public sealed class GenerateCommandTests(TrainedStoriesJumps jumps) : IClassFixt
             .And.Contain("exit at block 1, propagate").And.Contain("spec, drafts through block 1")
             .And.Contain("blocks saved while keeping ≥ 95 % agreement");
     }
+
+    [Fact]
+    public void Bench_exit_json_has_a_row_per_configuration_and_a_point_per_lambda()
+    {
+        var root = Json(Cli.Run(Cli.Launcher, ["bench", "exit", "--tokens", "16", "--repeats", "1", "--lambdas", "0.5,0.9", "--json"], jumps.Environment));
+
+        root.GetProperty("schema").GetString().Should().Be("llamajump.bench-exit/1");
+        root.GetProperty("model").GetProperty("n_layer").GetInt32().Should().Be(5);
+        var rows = root.GetProperty("rows").EnumerateArray().ToList();
+        rows.Select(r => r.GetProperty("mode").GetString()).Should().Contain(["full", "exit", "spec"]).And.OnlyContain(m => m == "full" || m == "exit" || m == "spec");
+        var full = rows.Single(r => r.GetProperty("mode").GetString() == "full");
+        full.GetProperty("vs_full").GetDouble().Should().Be(1);
+        full.GetProperty("blocks_per_token").GetDouble().Should().Be(5);
+        foreach (var row in rows)
+        {
+            row.GetProperty("label").GetString().Should().NotBeNullOrEmpty();
+            row.GetProperty("tokens_per_second").GetDouble().Should().BePositive();
+            var acceptance = row.GetProperty("acceptance");
+            if (row.GetProperty("mode").GetString() == "spec")
+                acceptance.GetDouble().Should().BeInRange(0, 1);
+            else
+                acceptance.ValueKind.Should().Be(JsonValueKind.Null);
+        }
+        var sweep = root.GetProperty("sweep").EnumerateArray().ToList();
+        sweep.Select(p => p.GetProperty("lambda").GetDouble()).Should().Equal(0.5, 0.9);
+        sweep.Should().OnlyContain(p => p.GetProperty("agreement").GetDouble() >= 0 && p.GetProperty("agreement").GetDouble() <= 1
+            && p.GetProperty("blocks_per_token").GetDouble() >= 1 && p.GetProperty("blocks_per_token").GetDouble() <= 5);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LlamaJump.App;
 using LlamaJump.Engine.Generation;
 
 namespace LlamaJump.App.Generate;
@@ -43,14 +44,14 @@ public static class GenerateJson
             }
             w.WriteString("mode", settings.Mode.ToString().ToLowerInvariant());
             w.WriteNumber("lambda", settings.Lambda);
-            NumberOrNull(w, "exit_layer", settings.Mode == GenerationMode.Exit ? settings.ExitLayer : null);
+            w.NumberOrNull("exit_layer", settings.Mode == GenerationMode.Exit ? settings.ExitLayer : null);
             w.WriteStartArray("candidates");
             foreach (int level in settings.Candidates ?? ExitCandidates.Default(result.Model.BlockCount))
                 w.WriteNumberValue(level);
             w.WriteEndArray();
             w.WriteString("fill", settings.Fill.ToString().ToLowerInvariant());
-            NumberOrNull(w, "draft_layer", spec ? result.DraftBlock : null);
-            NumberOrNull(w, "draft_length", spec ? settings.DraftLength : null);
+            w.NumberOrNull("draft_layer", spec ? result.DraftBlock : null);
+            w.NumberOrNull("draft_length", spec ? settings.DraftLength : null);
             if (result.PlanReason is { } reason)
                 w.WriteString("draft_plan", reason);
             else
@@ -107,13 +108,5 @@ public static class GenerateJson
                 w.WriteNull("speedup");
         }
         w.WriteEndObject();
-    }
-
-    private static void NumberOrNull(Utf8JsonWriter w, string name, int? value)
-    {
-        if (value is { } v)
-            w.WriteNumber(name, v);
-        else
-            w.WriteNull(name);
     }
 }

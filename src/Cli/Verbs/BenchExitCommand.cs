@@ -20,9 +20,10 @@ public static class BenchExitCommand
         var lambdas = new Option<string>("--lambdas") { Description = "λ values of the sweep (empty: no sweep)", DefaultValueFactory = _ => "0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95,0.99" };
         var draftLength = new Option<int?>("--draft-length") { Description = "Spec drafts per cycle (default 4)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
+        var json = new Option<bool>("--json") { Description = "Print the llamajump.bench-exit/1 JSON object (rows and sweep) instead of the tables" };
         var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
         {
-            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads,
+            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, json,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -33,7 +34,10 @@ public static class BenchExitCommand
             var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
                 parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads)))
                 .Execute(context, interruption.Token);
-            Print(context.Out, result);
+            if (parse.GetValue(json))
+                context.Out.WriteLine(ExitBenchmarkJson.Write(result));
+            else
+                Print(context.Out, result);
             return interruption.Token.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
         }));
         return command;

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+using LlamaJump.Engine.Generation;
+
+namespace LlamaJump.App.Bench;
+
+/// <summary>
+/// The JSON object of <c>bench exit --json</c> (schema "llamajump.bench-exit/1", documented in BENCH-EXIT.md): the
+/// model, the jump file and the run's size, then <c>rows</c> — one per measured configuration (<c>mode</c> full | exit
+/// | spec, <c>label</c>, <c>blocks_per_token</c>, <c>tokens_per_second</c>, <c>vs_full</c>, <c>ideal</c>,
+/// <c>acceptance</c>) — and <c>sweep</c>, one per λ (<c>lambda</c>, <c>blocks_per_token</c>, <c>blocks_saved</c>,
+/// <c>agreement</c>, <c>same_sequence</c>, <c>tokens_per_second</c>). Keys in this order; a value that does not apply
+/// (the ideal of an unmodelled row, acceptance outside spec) is null.
+/// </summary>
+public static class ExitBenchmarkJson
+{
+    public const string Schema = "llamajump.bench-exit/1";
+
+    public static string Write(ExitBenchmarkResult r)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", Schema);
+            w.WriteStartObject("model");
+            w.WriteString("file", r.Model.FileName);
+            w.WriteString("architecture", r.Model.Architecture);
+            w.WriteNumber("n_layer", r.Model.BlockCount);
+            w.WriteNumber("n_embd", r.Model.EmbeddingLength);
+            w.WriteEndObject();
+            w.WriteStartObject("jumps");
+            w.WriteString("file", Path.GetFileName(r.JumpFile));
+            w.WriteNumber("jump_level", r.JumpLevel);
+            w.WriteEndObject();
+            w.WriteNumber("tokens", r.Tokens);
+            w.WriteNumber("prompts", r.Prompts);
+            w.WriteNumber("repeats", r.Repeats);
+            w.WriteStartArray("rows");
+            foreach (var c in r.Cases)
+            {
+                w.WriteStartObject();
+                w.WriteString("mode", c.Case.Settings.Mode.ToString().ToLowerInvariant());
+                w.WriteString("label", c.Case.Name);
+                w.WriteNumber("blocks_per_token", c.BlocksPerToken);
+                w.WriteNumber("tokens_per_second", c.TokensPerSecond);
+                w.WriteNumber("vs_full", c.Speedup);
+                w.NumberOrNull("ideal", c.IdealSpeedup);
+                w.NumberOrNull("acceptance", c.Case.Settings.Mode == GenerationMode.Spec ? c.Acceptance : null);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("candidates");
+            foreach (int level in r.Candidates)
+                w.WriteNumberValue(level);
+            w.WriteEndArray();
+            w.WriteStartArray("sweep");
+            foreach (var p in r.Sweep)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("lambda", Math.Round(p.Lambda, 4));
+                w.WriteNumber("blocks_per_token", p.BlocksPerToken);
+                w.WriteNumber("blocks_saved", 1 - p.BlocksPerToken / r.Model.BlockCount);
+                w.WriteNumber("agreement", p.Agreement);
+                w.WriteNumber("same_sequence", p.SequenceAgreement);
+                w.WriteNumber("tokens_per_second", p.TokensPerSecond);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
