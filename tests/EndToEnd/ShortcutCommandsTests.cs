@@ -56,6 +56,25 @@ public sealed class ShortcutCommandsTests : IDisposable
             scores.GetProperty("surprisal").GetArrayLength().Should().Be(levels, method);
             scores.GetProperty("precision").EnumerateArray().Should().OnlyContain(p => p.GetDouble() >= 0 && p.GetDouble() <= 1);
         }
+        var curve = root.GetProperty("exit_curve");
+        curve.GetProperty("candidates").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(1, 2, 3); // ExitCandidates.Default(5)
+        foreach (var method in new[] { "ojfa", "nnjtc" })
+        {
+            var points = curve.GetProperty(method).GetProperty("points").EnumerateArray().ToList();
+            points.Should().HaveCount(21, method);
+            var blocks = points.Select(p => p.GetProperty("blocks_per_token").GetDouble()).ToList();
+            blocks.Should().BeInAscendingOrder($"{method}: a higher λ never exits earlier");
+            blocks.Should().OnlyContain(b => b >= 2 && b <= 5);
+            points.Select(p => p.GetProperty("checks_per_token").GetDouble()).Should().BeInAscendingOrder().And.OnlyContain(c => c >= 1 && c <= 3);
+            points.Should().OnlyContain(p => p.GetProperty("agreement").GetDouble() >= 0 && p.GetProperty("agreement").GetDouble() <= 1);
+            points.Should().OnlyContain(p => p.GetProperty("exit_histogram").EnumerateArray().Sum(e => e.GetInt32()) == 100);
+            points[^1].GetProperty("blocks_per_token").GetDouble().Should().Be(5, "λ > 1 never exits");
+            points[^1].GetProperty("agreement").GetDouble().Should().Be(1);
+            curve.GetProperty(method).GetProperty("top_probability_histogram").EnumerateArray()
+                .Should().HaveCount(levels).And.OnlyContain(h => h.EnumerateArray().Sum(e => e.GetInt32()) == 100);
+        }
+        File.Exists(Path.Combine(results, "figure5-exit-curve.png")).Should().BeTrue();
+        File.ReadAllText(Path.Combine(results, "report.md")).Should().Contain("## Early exit, offline (the λ curve)");
         JsonDocument.Parse(evaluated.Stdout).RootElement.GetProperty("ojfa").GetInt32().Should().Be(root.GetProperty("ojfa").GetInt32());
         File.Exists(Path.Combine(results, "results.csv")).Should().BeTrue();
         File.Exists(Path.Combine(results, "report.md")).Should().BeTrue();

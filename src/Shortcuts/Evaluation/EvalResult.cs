@@ -35,7 +35,8 @@ public sealed record EvalThroughput(long HeadVectors, double HeadSeconds, double
 /// What <see cref="JumpEvaluator"/> measured on the test samples, per exit level k = 0 … L−2. A method the jump set
 /// lacks is null (an OJFA-only set has only <see cref="Identity"/> and <see cref="Ojfa"/>);
 /// <see cref="Arbitrary"/> maps each evaluated jump m to its scores at every level, and <see cref="ArbitraryMean"/>
-/// and <see cref="ArbitraryRange"/> summarise them (null when none was evaluated).
+/// and <see cref="ArbitraryRange"/> summarise them (null when none was evaluated). <see cref="ExitCurve"/> is the
+/// offline early-exit curve of OJFA and N-NJTC (null without either, and in a results.json written before it existed).
 /// </summary>
 public sealed record EvalResult(
     int NLayer,
@@ -51,7 +52,8 @@ public sealed record EvalResult(
     MethodScores? ArbitraryMean,
     ArbitraryRange? ArbitraryRange,
     SanityCheck Sanity,
-    EvalThroughput Throughput)
+    EvalThroughput Throughput,
+    ExitCurve? ExitCurve = null)
 {
     /// <summary>Exit levels k = 0 … L−2.</summary>
     public IReadOnlyList<int> ExitLevels => Enumerable.Range(0, NLayer - 1).ToList();

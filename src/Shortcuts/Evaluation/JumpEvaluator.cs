@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlamaJump.Engine.Generation;
 using LlamaJump.Shortcuts.Jumps;
 
 namespace LlamaJump.Shortcuts.Evaluation;
@@ -13,6 +14,9 @@ namespace LlamaJump.Shortcuts.Evaluation;
 /// is the arbitrary jump m*), then one head call per jump. The head runs on the calling thread; jumps and scoring use
 /// <see cref="EvalSettings.Threads"/>. Sums are taken in row order, so results do not depend on threads or batch
 /// size beyond float rounding inside the head.</para>
+/// <para>For OJFA and N-NJTC every sample's top probability and argmax at every exit level are kept (samples × levels
+/// floats and ints each) and replayed into the offline early-exit curve (<see cref="ExitCurve"/>) at the online exit
+/// mode's default candidates, <c>ExitCandidates.Default(L)</c>.</para>
 /// </summary>
 public sealed class JumpEvaluator(IHead head, EvalSettings settings)
 {
@@ -115,6 +119,11 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
         var logits = new float[batch * nVocab];
         var hits = new bool[batch];
         var surprisal = new double[batch];
+        var argmax = new int[batch];
+        var topProbability = new float[batch];
+        int exitLevels = nLayer - 1;
+        var ojfaPredictions = plan.Ojfa ? ExitPredictions.Create(count, exitLevels) : null;
+        var nnjtcPredictions = plan.Nnjtc ? ExitPredictions.Create(count, exitLevels) : null;
         // [level][key index] → hits, surprisal sum
         var hitCounts = plan.Keys.Select(list => new long[list.Count]).ToArray();
         var surprisalSums = plan.Keys.Select(list => new double[list.Count]).ToArray();
@@ -140,7 +149,19 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
                     head.Apply(input.AsSpan(0, rows * nEmbd), rows, logits.AsSpan(0, rows * nVocab));
                     headClock.Stop();
                     headVectors += rows;
-                    LogitScorer.ScoreRows(logits, rows, nVocab, targets[first..(first + rows)], hits, surprisal, threads);
+                    var record = new List<ExitPredictions>(2);
+                    if (level < exitLevels && ojfaPredictions is not null && keys[j] == jumps.Ojfa) record.Add(ojfaPredictions);
+                    if (level < exitLevels && nnjtcPredictions is not null && keys[j] == level) record.Add(nnjtcPredictions);
+                    LogitScorer.ScoreRows(logits, rows, nVocab, targets[first..(first + rows)], hits, surprisal, threads,
+                        record.Count > 0 ? argmax : null, record.Count > 0 ? topProbability : null);
+                    foreach (var predictions in record)
+                    {
+                        for (int i = 0; i < rows; i++)
+                        {
+                            predictions.TopProbability[(first + i) * exitLevels + level] = topProbability[i];
+                            predictions.Argmax[(first + i) * exitLevels + level] = argmax[i];
+                        }
+                    }
                     for (int i = 0; i < rows; i++)
                     {
                         if (!double.IsFinite(surprisal[i]))
@@ -156,7 +177,6 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             }
         }
 
-        int exitLevels = nLayer - 1;
         MethodScores Scores(Func<int, int> keyAtLevel)
         {
             var precision = new double[exitLevels];
@@ -181,7 +201,19 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             arbitrary.Count > 0 ? Mean(arbitrary.Values, exitLevels) : null,
             arbitrary.Count > 0 ? Range(arbitrary.Values, exitLevels) : null,
             sanity,
-            new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds));
+            new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds),
+            Curve(ojfaPredictions, nnjtcPredictions, targets, nLayer));
+    }
+
+    private static ExitCurve? Curve(ExitPredictions? ojfa, ExitPredictions? nnjtc, int[] targets, int nLayer)
+    {
+        if (ojfa is null && nnjtc is null)
+        {
+            return null;
+        }
+        var candidates = ExitCandidates.Default(nLayer);
+        MethodExitCurve? Of(ExitPredictions? p) => p is null ? null : ExitCurve.Compute(p, targets, candidates, ExitCurve.DefaultLambdas);
+        return new ExitCurve(candidates, Of(ojfa), Of(nnjtc));
     }
 
     private static void ApplyJump(JumpWeights jump, float[] input, float[] output, int rows, int nEmbd, int threads)

@@ -5,7 +5,8 @@ using LlamaJump.Shortcuts.Evaluation;
 namespace LlamaJump.Shortcuts.Reports;
 
 /// <summary>report.md: the model, dump and jump file evaluated, the OJFA choice with its softmax weight, the mean
-/// Precision@1 and Surprisal of each method over the exit levels, the per-level scores, the parameter counts, the
+/// Precision@1 and Surprisal of each method over the exit levels, the per-level scores, the offline λ curve of early
+/// exit (<see cref="ExitCurve"/>) as a table, the parameter counts, the
 /// sanity check and links to the figures that were written (relative paths, so the directory can move).</summary>
 public static class ReportMarkdown
 {
@@ -72,6 +73,32 @@ public static class ReportMarkdown
             Blank();
         }
 
+        if (result.ExitCurve is { } curve && (curve.Ojfa is not null || curve.Nnjtc is not null))
+        {
+            Line($"## Early exit, offline (the λ curve)");
+            Blank();
+            Line($"The rule of `generate --mode exit --lambda λ` replayed on the test split: a token exits at the first candidate block k (the online default, blocks {curve.Candidates[0]} … {curve.Candidates[^1]}) whose head(jump(h^k)) top probability is ≥ λ; without one the last block answers. Blocks per token of {model.NLayer}; agreement = the exit's top-1 equals the full model's.");
+            Blank();
+            var present = new[] { (EvalMethods.Ojfa, curve.Ojfa), (EvalMethods.Nnjtc, curve.Nnjtc) }.Where(m => m.Item2 is not null).ToList();
+            md.Append("| λ |").Append(string.Concat(present.Select(m => $" {EvalMethods.Label(m.Item1)} blocks/token | checks/token | agreement |"))).Append('\n');
+            md.Append("|---:|").Append(string.Concat(present.Select(_ => "---:|---:|---:|"))).Append('\n');
+            for (int p = 0; p < present[0].Item2!.Points.Count; p++)
+            {
+                double lambda = present[0].Item2!.Points[p].Lambda;
+                md.Append("| ").Append(lambda > 1 ? "never" : Number(lambda, "0.00")).Append(" |");
+                foreach (var (_, method) in present)
+                {
+                    var point = method!.Points[p];
+                    md.Append(' ').Append(Number(point.BlocksPerToken, "0.00")).Append(" | ").Append(Number(point.ChecksPerToken, "0.00"))
+                        .Append(" | ").Append(Number(point.Agreement, "0.000")).Append(" |");
+                }
+                md.Append('\n');
+            }
+            Blank();
+            Line($"Per-block top-probability histograms and the exit histogram per λ are in results.json (`exit_curve`).");
+            Blank();
+        }
+
         Line($"## Shortcut parameters");
         Blank();
         Line($"One jump = A (H×r) + B (r×H) + BatchNorm (γ, β, running mean, running variance) = 2·H·r + 4·H with H = {parameters.Hidden}, r = {parameters.Rank}.");
@@ -109,6 +136,7 @@ public static class ReportMarkdown
         ReportPlots.Figure2File => "Figure 2: OJFA vs arbitrary choices vs joint jump",
         ReportPlots.Figure3File => "Figure 3: softmax of D_m per jump, OJFA highlighted",
         ReportPlots.Figure4File => "Figure 4: OJFA vs identity vs N-NJTC",
+        ReportPlots.ExitCurveFile => "Offline early exit: agreement vs blocks per token, blocks per token vs λ",
         _ => figure,
     };
 

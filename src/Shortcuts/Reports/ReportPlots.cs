@@ -11,13 +11,15 @@ namespace LlamaJump.Shortcuts.Reports;
 /// softmax of D_m (T = 5e-4) per jump with the OJFA choice highlighted, beside the raw D_m; Figure 4 — OJFA vs identity
 /// vs N-NJTC. Figures 2 and 4 plot Precision@1 and Surprisal against the exit level. Text uses DejaVu Sans when the
 /// system has it (Debian: fonts-dejavu-core) and SkiaSharp's default font otherwise. A figure with nothing to show
-/// (no arbitrary or joint results; no D_m) is null.
+/// (no arbitrary or joint results; no D_m) is null. Beyond the paper, the offline early-exit curve
+/// (<see cref="ExitCurve"/>): agreement against blocks per token, and blocks per token against λ.
 /// </summary>
 public static class ReportPlots
 {
     public const string Figure2File = "figure2-ojfa-arbitrary-joint.png";
     public const string Figure3File = "figure3-dm-softmax.png";
     public const string Figure4File = "figure4-ojfa-identity-nnjtc.png";
+    public const string ExitCurveFile = "figure5-exit-curve.png";
 
     public const string PreferredFont = "DejaVu Sans";
 
@@ -129,6 +131,39 @@ public static class ReportPlots
             return plot;
         }
         return Render(Panel(precision: true), Panel(precision: false));
+    }
+
+    /// <summary>The offline exit curve of OJFA and N-NJTC: agreement with the full model against blocks per token
+    /// (one marker per λ), and blocks per token against λ (λ ≤ 1); null without a curve.</summary>
+    public static byte[]? ExitCurveFigure(EvalReport report)
+    {
+        if (report.Result.ExitCurve is not { } curve || (curve.Ojfa is null && curve.Nnjtc is null))
+        {
+            return null;
+        }
+        var methods = new[] { (curve.Ojfa, OjfaColor, $"OJFA (jump {report.Result.OjfaJump})"), (curve.Nnjtc, NnjtcColor, "N-NJTC (jump per level)") }
+            .Where(m => m.Item1 is not null).Select(m => (Curve: m.Item1!, Color: m.Item2, Label: m.Item3)).ToList();
+        Plot Panel(bool againstLambda)
+        {
+            var plot = NewPlot();
+            plot.Title(againstLambda ? $"{report.Model.File}: blocks per token vs λ" : $"{report.Model.File}: agreement vs blocks per token");
+            plot.XLabel(againstLambda ? "λ (exit when top probability ≥ λ)" : "blocks per token");
+            plot.YLabel(againstLambda ? "blocks per token" : "agreement with the full model's top-1");
+            foreach (var (method, color, label) in methods)
+            {
+                var points = method.Points.Where(p => !againstLambda || p.Lambda <= 1).ToList();
+                double[] xs = [.. points.Select(p => againstLambda ? p.Lambda : p.BlocksPerToken)];
+                double[] ys = [.. points.Select(p => againstLambda ? p.BlocksPerToken : p.Agreement)];
+                var line = plot.Add.Scatter(xs, ys, color);
+                line.LegendText = label;
+                line.LineWidth = 2;
+                line.MarkerSize = 5;
+            }
+            plot.ShowLegend(Edge.Bottom);
+            plot.Legend.Orientation = Orientation.Horizontal;
+            return plot;
+        }
+        return Render(Panel(againstLambda: false), Panel(againstLambda: true));
     }
 
     private static Plot LevelPanel(EvalReport report, bool precision)

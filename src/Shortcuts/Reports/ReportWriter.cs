@@ -35,6 +35,7 @@ public static class ReportWriter
             (ReportPlots.Figure2File, ReportPlots.Figure2),
             (ReportPlots.Figure3File, ReportPlots.Figure3),
             (ReportPlots.Figure4File, ReportPlots.Figure4),
+            (ReportPlots.ExitCurveFile, ReportPlots.ExitCurveFigure),
         })
         {
             if (render(report) is { } png)

@@ -7,7 +7,7 @@ namespace LlamaJump.Shortcuts.Reports;
 /// <summary>
 /// results.json, schema version 1, as documented in RESULTS.md beside this file: snake_case keys in a fixed order,
 /// lists over exit levels k = 0 … L−2, methods the jump file lacks left out. <see cref="Parse"/> reads it back
-/// (throughput is not stored and reads as zero).
+/// (throughput is not stored and reads as zero; a file without <c>exit_curve</c> reads with a null curve).
 /// </summary>
 public static class ResultsJson
 {
@@ -101,7 +101,62 @@ public static class ResultsJson
         Number(json, "reduction", parameters.Reduction);
         json.WriteEndObject();
 
+        if (result.ExitCurve is { } curve)
+        {
+            WriteCurve(json, curve);
+        }
+
         json.WriteEndObject();
+    }
+
+    private static void WriteCurve(Utf8JsonWriter json, ExitCurve curve)
+    {
+        json.WriteStartObject("exit_curve");
+        Integers(json, "candidates", curve.Candidates);
+        json.WriteNumber("histogram_bins", ExitCurve.HistogramBins);
+        foreach (var (name, method) in new[] { (EvalMethods.Ojfa, curve.Ojfa), (EvalMethods.Nnjtc, curve.Nnjtc) })
+        {
+            if (method is null)
+            {
+                continue;
+            }
+            json.WriteStartObject(name);
+            json.WriteStartArray("points");
+            foreach (var point in method.Points)
+            {
+                json.WriteStartObject();
+                Number(json, "lambda", point.Lambda);
+                Number(json, "blocks_per_token", point.BlocksPerToken);
+                Number(json, "checks_per_token", point.ChecksPerToken);
+                Number(json, "agreement", point.Agreement);
+                Integers(json, "exit_histogram", point.ExitHistogram);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("top_probability_histogram");
+            foreach (var counts in method.TopProbabilityHistogram)
+            {
+                json.WriteStartArray();
+                foreach (int c in counts)
+                {
+                    json.WriteNumberValue(c);
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+    }
+
+    private static void Integers(Utf8JsonWriter json, string name, IEnumerable<int> values)
+    {
+        json.WriteStartArray(name);
+        foreach (int value in values)
+        {
+            json.WriteNumberValue(value);
+        }
+        json.WriteEndArray();
     }
 
     private static void Scores(Utf8JsonWriter json, string name, MethodScores scores)
@@ -194,9 +249,26 @@ public static class ResultsJson
         var result = new EvalResult(model.NLayer, model.NEmbd, model.NVocab, dump.TestCount, ojfa,
             Method(EvalMethods.Identity) ?? throw new KeyNotFoundException("methods.identity is missing"),
             Method(EvalMethods.Nnjtc), Method(EvalMethods.Ojfa), Method(EvalMethods.Joint), arbitrary,
-            Method(EvalMethods.ArbitraryMean), range, sanity, new EvalThroughput(0, 0, 0));
+            Method(EvalMethods.ArbitraryMean), range, sanity, new EvalThroughput(0, 0, 0),
+            root.TryGetProperty("exit_curve", out var c) ? ReadCurve(c) : null);
         return new EvalReport(model, dump, jumps, parameters, result);
     }
+
+    /// <summary>exit_curve, absent from a results.json written before it existed.</summary>
+    private static ExitCurve ReadCurve(JsonElement e)
+    {
+        MethodExitCurve? Method(string name) => e.TryGetProperty(name, out var m)
+            ? new MethodExitCurve(
+                m.GetProperty("points").EnumerateArray().Select(p => new ExitCurvePoint(
+                    ReadNumber(p.GetProperty("lambda")), ReadNumber(p.GetProperty("blocks_per_token")),
+                    ReadNumber(p.GetProperty("checks_per_token")), ReadNumber(p.GetProperty("agreement")),
+                    ReadIntegers(p.GetProperty("exit_histogram")))).ToList(),
+                m.GetProperty("top_probability_histogram").EnumerateArray().Select(a => (IReadOnlyList<int>)ReadIntegers(a)).ToList())
+            : null;
+        return new ExitCurve(ReadIntegers(e.GetProperty("candidates")), Method(EvalMethods.Ojfa), Method(EvalMethods.Nnjtc));
+    }
+
+    private static List<int> ReadIntegers(JsonElement array) => array.EnumerateArray().Select(v => v.GetInt32()).ToList();
 
     private static MethodScores ReadScores(JsonElement e) =>
         new(ReadNumbers(e.GetProperty("precision")), ReadNumbers(e.GetProperty("surprisal")));

@@ -90,6 +90,8 @@ public sealed class ReportTests
         }
         back.Result.Arbitrary.Keys.Should().Equal(report.Result.Arbitrary.Keys);
         back.Result.ArbitraryRange!.Surprisal.Max.Should().Equal(report.Result.ArbitraryRange!.Surprisal.Max);
+        back.Result.ExitCurve!.Candidates.Should().Equal(report.Result.ExitCurve!.Candidates);
+        back.Result.ExitCurve.Ojfa!.Points.Select(p => p.Agreement).Should().Equal(report.Result.ExitCurve.Ojfa!.Points.Select(p => p.Agreement));
         ResultsJson.Write(back).Should().Be(ResultsJson.Write(report), "writing is deterministic");
     }
 
@@ -107,6 +109,41 @@ public sealed class ReportTests
         ResultsJson.Parse(ResultsJson.Write(report)).Result.Nnjtc.Should().BeNull();
         ReportPlots.Figure2(report).Should().BeNull("nothing to compare OJFA with");
         ReportPlots.Figure3(Report(ojfaOnly: true, withD: false)).Should().BeNull("no D_m");
+    }
+
+    [Fact]
+    public void A_results_json_without_exit_curve_still_reads()
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(ResultsJson.Write(Report()))!.AsObject();
+        node.Remove("exit_curve").Should().BeTrue();
+
+        var back = ResultsJson.Parse(node.ToJsonString());
+
+        back.Result.ExitCurve.Should().BeNull();
+        back.Result.Ojfa.Should().NotBeNull();
+        ResultsJson.Write(back).Should().NotContain("exit_curve");
+    }
+
+    [Fact]
+    public void Exit_curve_in_results_json_has_a_point_per_lambda_and_a_histogram_per_level()
+    {
+        using var json = JsonDocument.Parse(ResultsJson.Write(Report()));
+        var curve = json.RootElement.GetProperty("exit_curve");
+
+        curve.GetProperty("candidates").EnumerateArray().Select(e => e.GetInt32()).Should().Equal(1, 2, 3, 4); // ExitCandidates.Default(6)
+        foreach (string method in new[] { "ojfa", "nnjtc" })
+        {
+            var points = curve.GetProperty(method).GetProperty("points").EnumerateArray().ToList();
+            points.Select(p => p.GetProperty("lambda").GetDouble()).Should().Equal(ExitCurve.DefaultLambdas);
+            points.Should().OnlyContain(p => p.GetProperty("exit_histogram").EnumerateArray().Sum(e => e.GetInt32()) == 60);
+            var never = points[^1];
+            never.GetProperty("blocks_per_token").GetDouble().Should().Be(NLayer);
+            never.GetProperty("checks_per_token").GetDouble().Should().Be(4);
+            never.GetProperty("agreement").GetDouble().Should().Be(1);
+            var histograms = curve.GetProperty(method).GetProperty("top_probability_histogram").EnumerateArray().ToList();
+            histograms.Should().HaveCount(NLayer - 1);
+            histograms.Should().OnlyContain(h => h.GetArrayLength() == 10 && h.EnumerateArray().Sum(e => e.GetInt32()) == 60);
+        }
     }
 
     [Fact]
@@ -140,6 +177,7 @@ public sealed class ReportTests
         var parts = path.Split('.');
         if (parts.Length >= 2 && parts[0] == "methods" && parts[1] != "arbitrary") parts[1] = "<method>";
         if (parts.Length >= 3 && parts[0] == "methods" && parts[1] == "arbitrary") parts[2] = "<m>";
+        if (parts.Length >= 2 && parts[0] == "exit_curve" && parts[1] is "ojfa" or "nnjtc") parts[1] = "<method>";
         return string.Join('.', parts);
     }
 
@@ -162,7 +200,7 @@ public sealed class ReportTests
     public void Figures_are_png_images_with_both_panels_drawn()
     {
         var report = Report();
-        foreach (var (name, png) in new[] { ("figure 2", ReportPlots.Figure2(report)), ("figure 3", ReportPlots.Figure3(report)), ("figure 4", ReportPlots.Figure4(report)) })
+        foreach (var (name, png) in new[] { ("figure 2", ReportPlots.Figure2(report)), ("figure 3", ReportPlots.Figure3(report)), ("figure 4", ReportPlots.Figure4(report)), ("exit curve", ReportPlots.ExitCurveFigure(report)) })
         {
             png.Should().NotBeNull(name);
             png!.Take(8).Should().Equal([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], $"{name} is a PNG");
@@ -184,16 +222,18 @@ public sealed class ReportTests
         var files = ReportWriter.WriteAll(report, directory.Root);
 
         files.Select(Path.GetFileName).Should().Equal("results.csv", ReportPlots.Figure2File,
-            ReportPlots.Figure3File, ReportPlots.Figure4File, "report.md", "results.json"); // results.json last: it marks completion
-        Directory.GetFiles(directory.Root).Should().HaveCount(6, "no temporary files are left");
+            ReportPlots.Figure3File, ReportPlots.Figure4File, ReportPlots.ExitCurveFile, "report.md", "results.json"); // results.json last: it marks completion
+        Directory.GetFiles(directory.Root).Should().HaveCount(7, "no temporary files are left");
         string md = File.ReadAllText(Path.Combine(directory.Root, "report.md"));
         md.Should().Contain(new string('a', 64)).And.Contain("tiny.gguf").And.Contain(new string('c', 64));
         md.Should().Contain("| method | Precision@1 (↑) | Surprisal (↓, nats) |");
         md.Should().Contain($"| OJFA | {ResultsTable.Precision(report.Result.Ojfa!.MeanPrecision)} | {ResultsTable.Surprisal(report.Result.Ojfa.MeanSurprisal)} |");
         md.Should().Contain("| N-NJTC |").And.Contain("| identity |").And.Contain("| joint |").And.Contain("| arbitrary mean |");
         md.Should().Contain("Jump **3**").And.Contain("softmax weight");
+        md.Should().Contain("## Early exit, offline (the λ curve)").And.Contain("| λ | OJFA blocks/token | checks/token | agreement | N-NJTC blocks/token |")
+            .And.Contain("| never | 6.00 | 4.00 | 1.000 | 6.00 | 4.00 | 1.000 |");
         md.Should().Contain("| per jump | 1 | 64 |").And.Contain("| multi-jump (N-NJTC, one per exit level) | 5 | 320 |");
-        foreach (string figure in new[] { ReportPlots.Figure2File, ReportPlots.Figure3File, ReportPlots.Figure4File })
+        foreach (string figure in new[] { ReportPlots.Figure2File, ReportPlots.Figure3File, ReportPlots.Figure4File, ReportPlots.ExitCurveFile })
         {
             md.Should().Contain($"]({figure})");
         }
