@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using LlamaJump.Engine.Generation;
 
@@ -16,19 +15,11 @@ public static class ExitBenchmarkJson
 {
     public const string Schema = "llamajump.bench-exit/1";
 
-    public static string Write(ExitBenchmarkResult r)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static string Write(ExitBenchmarkResult r) => JsonFields.Indented(w =>
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);
-            w.WriteStartObject("model");
-            w.WriteString("file", r.Model.FileName);
-            w.WriteString("architecture", r.Model.Architecture);
-            w.WriteNumber("n_layer", r.Model.BlockCount);
-            w.WriteNumber("n_embd", r.Model.EmbeddingLength);
-            w.WriteEndObject();
+            w.WriteModel(r.Model);
             w.WriteStartObject("jumps");
             w.WriteString("file", Path.GetFileName(r.JumpFile));
             w.WriteNumber("jump_level", r.JumpLevel);
@@ -68,7 +59,5 @@ public static class ExitBenchmarkJson
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        });
 }

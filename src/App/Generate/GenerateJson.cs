@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using LlamaJump.App;
 using LlamaJump.Engine.Generation;
@@ -15,22 +14,14 @@ public static class GenerateJson
 {
     public const string Schema = "llamajump.generate/1";
 
-    public static string Write(GenerateResult result)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+    public static string Write(GenerateResult result) => JsonFields.Indented(w =>
         {
             var o = result.Options;
             var settings = result.Settings;
             bool spec = settings.Mode == GenerationMode.Spec;
             w.WriteStartObject();
             w.WriteString("schema", Schema);
-            w.WriteStartObject("model");
-            w.WriteString("file", result.Model.FileName);
-            w.WriteString("architecture", result.Model.Architecture);
-            w.WriteNumber("n_layer", result.Model.BlockCount);
-            w.WriteNumber("n_embd", result.Model.EmbeddingLength);
-            w.WriteEndObject();
+            w.WriteModel(result.Model);
             if (result.JumpFile is { } jumpFile)
             {
                 w.WriteStartObject("jumps");
@@ -79,9 +70,7 @@ public static class GenerateJson
             w.WriteEndArray();
             WriteStats(w, result.Stats, result.Compare);
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+        }) + "\n";
 
     private static void WriteStats(Utf8JsonWriter w, GenerationStats stats, Comparison? compare)
     {
