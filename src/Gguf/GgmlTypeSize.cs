@@ -2,7 +2,7 @@ namespace LlamaJump.Gguf;
 
 /// <summary>Block layout of each ggml type, from ggml's type_traits: a row of n elements takes
 /// n / BlockElements blocks of BlockBytes bytes each.</summary>
-internal static class GgmlTypeSize
+public static class GgmlTypeSize
 {
     /// <summary>False for a type whose layout this table does not know; callers then skip size checks.</summary>
     public static bool TryGet(GgmlType type, out int blockElements, out int blockBytes)

@@ -2,16 +2,17 @@
 //
 // Inside this project, bottom to top:
 //   1. Native/*Native.cs  [LibraryImport] declarations with the exact C names of one native header each
-//                         (llama-jump-abi.h, llama-jump.h); blittable structs keep C field names. The context is
+//                         (llama-jump-abi.h, llama-jump.h, ggml.h's quantisation); blittable structs keep C field names. The context is
 //                         passed as LLamaSharp's SafeLLamaContextHandle, never as a raw pointer.
-//   2. BlockCapture, OutputHead, EarlyExit/NativeEarlyExit, NativeAbi — span-based safe wrappers, one per concern
+//   2. BlockCapture, OutputHead, EarlyExit/NativeEarlyExit, NativeAbi, GgmlQuantization — span-based safe wrappers, one per concern
 //      of the patch API; typed scalars (BlockIndex, SequenceId, TokenPosition) where ints could be swapped.
 //   3. NativeBackend, NativeLog, OpenMpWaiting — which libllama.so loads, where its log goes, how its threads wait.
 // LLamaSharp 0.30 drives everything it already binds (models, contexts, sampling); our bindings cover only what the
 // patches in native/patches add. Both load the same libllama.so, chosen here, once per process.
 //
-// The projects above this one, each referencing only those below it (README, "Layout"):
-//   Gguf (file format) ← Models (model files, random models) ← Engine (sessions, generation, conversations;
+// Below this project: Gguf (file format; its GgmlType names the quantised types). The projects above it, each
+// referencing only those below it (README, "Layout"):
+//   Gguf ← Models (model files, random models) ← Engine (sessions, generation, conversations;
 //   references Interop) ← Shortcuts (TorchSharp: train, score, eval, jump files) ← App (jobs) ← Tui (Terminal.Gui
 //   chat) ← Cli (the llamajump verbs). Dumps (dump format, corpus, safetensors) sits beside Gguf, pure managed.
 
@@ -44,6 +45,7 @@ public static class NativeBackend
 {
     public const string NativeDirEnvironmentVariable = "LLAMAJUMP_NATIVE_DIR";
     private const string LlamaFileName = "libllama.so";
+    private const string GgmlBaseFileName = "libggml-base.so";
     private const string BuildKeyFileName = "llamajump-native.key";
     private static readonly string PortableNativeSubdirectory = Path.Combine("runtimes", "linux-x64", "native");
 
@@ -157,6 +159,12 @@ public static class NativeBackend
         }
     }
 
-    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
-        name == LlamaJumpLibrary.Name ? _handle : 0;
+    /// <summary>Our bindings' library names: the patched libllama itself, and libggml-base beside it (the file
+    /// libllama.so's NEEDED entry has already loaded, so the same handle comes back).</summary>
+    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) => name switch
+    {
+        LlamaJumpLibrary.Name => _handle,
+        GgmlNative.Name => NativeLibrary.Load(Path.Combine(Path.GetDirectoryName(_libraryPath)!, GgmlBaseFileName)),
+        _ => 0,
+    };
 }

@@ -26,6 +26,8 @@ internal static class ModelFileType
         16 => "Q5_K_S",
         17 => "Q5_K_M",
         18 => "Q6_K",
+        25 => "IQ4_NL",
+        30 => "IQ4_XS",
         32 => "BF16",
         long n => $"type {n}",
     };

@@ -14,21 +14,25 @@ namespace LlamaJump.Models;
 public static class RandomModelBuilder
 {
     /// <summary>Plans and writes in one go; see <see cref="RandomModelPlan.Create"/> for what it throws.</summary>
-    public static void Write(RandomModelSpec spec, GgmlType weightType, string vocabPath, string outputPath) =>
-        Write(RandomModelPlan.Create(spec, weightType, vocabPath), outputPath);
+    public static void Write(RandomModelSpec spec, GgmlType weightType, string vocabPath, string outputPath, IRowQuantizer? quantizer = null) =>
+        Write(RandomModelPlan.Create(spec, weightType, vocabPath), outputPath, quantizer);
 
+    /// <param name="quantizer">Required when the plan <see cref="RandomModelPlan.IsQuantized"/>.</param>
     /// <param name="tensorWritten">Called after each tensor with the bytes of its data (they add up to
     /// <see cref="RandomModelPlan.DataBytes"/>), on the calling thread.</param>
     /// <param name="cancel">Checked before each tensor; cancelling throws <see cref="OperationCanceledException"/>
     /// and deletes the partial file.</param>
-    public static void Write(RandomModelPlan plan, string outputPath, Action<long>? tensorWritten = null, CancellationToken cancel = default)
+    public static void Write(RandomModelPlan plan, string outputPath, IRowQuantizer? quantizer = null, Action<long>? tensorWritten = null,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (plan.IsQuantized && quantizer is null)
+            throw new ArgumentException($"{plan.Name} has quantised tensors; writing it needs a quantiser", nameof(quantizer));
         var spec = plan.Spec;
         using var writer = new GgufWriter(outputPath);
         writer.SetMetadata("general.architecture", spec.Architecture)
             .SetMetadata("general.name", plan.Name)
-            .SetMetadata("general.file_type", FileType(plan.WeightType))
+            .SetMetadata("general.file_type", WeightTypes.FileType(plan.WeightType))
             .SetMetadata(RandomModelPlan.IdentityKey, plan.Identity);
         if (spec.Quiet is { } quiet)
             writer.SetMetadata(RandomModelPlan.QuietAfterKey, quiet.After).SetMetadata(RandomModelPlan.QuietScaleKey, quiet.Scale);
@@ -46,19 +50,10 @@ public static class RandomModelBuilder
             writer.AddTensor(tensor.Name, type, tensor.Dims, stream =>
             {
                 cancel.ThrowIfCancellationRequested();
-                RandomModelWeights.Write(stream, tensor, type, spec.Seed, spec.InitStd);
+                RandomModelWeights.Write(stream, tensor, type, spec.Seed, spec.InitStd, quantizer);
                 tensorWritten?.Invoke(bytes);
             });
         }
         writer.Complete();
     }
-
-    /// <summary>llama_ftype: ALL_F32 = 0, MOSTLY_F16 = 1, MOSTLY_BF16 = 32.</summary>
-    private static uint FileType(GgmlType weightType) => weightType switch
-    {
-        GgmlType.F32 => 0,
-        GgmlType.F16 => 1,
-        GgmlType.BF16 => 32,
-        _ => throw new ArgumentOutOfRangeException(nameof(weightType), weightType, "random models hold F32, F16 or BF16 weights"),
-    };
 }

@@ -39,8 +39,9 @@ public sealed class RandomModelPlan
 
     public RandomModelSpec Spec { get; }
 
-    /// <summary>F32, F16 or BF16: the type of every 2-D tensor; 1-D tensors (norms, biases) stay F32 as llama.cpp's
-    /// converters keep them.</summary>
+    /// <summary>One of <see cref="WeightTypes.All"/>: the type of every 2-D tensor whose rows are whole blocks of it
+    /// (the others take <see cref="WeightTypes.ForRow"/>'s fallback); 1-D tensors (norms, biases) stay F32 as
+    /// llama.cpp's converters keep them.</summary>
     public GgmlType WeightType { get; }
 
     /// <summary>The vocab-only GGUF whose tokenizer.* metadata the model takes.</summary>
@@ -59,16 +60,20 @@ public sealed class RandomModelPlan
 
     /// <summary>general.name: "random-llama-24x1024-f16", "random-llama-8x256-quiet3-f16" for a quiet model.</summary>
     public string Name => string.Create(CultureInfo.InvariantCulture,
-        $"random-{Spec.Architecture}-{Spec.BlockCount}x{Spec.EmbeddingLength}{(Spec.Quiet is { } q ? $"-quiet{q.After}" : "")}-{WeightType.ToString().ToLowerInvariant()}");
+        $"random-{Spec.Architecture}-{Spec.BlockCount}x{Spec.EmbeddingLength}{(Spec.Quiet is { } q ? $"-quiet{q.After}" : "")}-{WeightTypes.Name(WeightType)}");
+
+    /// <summary>Whether writing the plan needs an <see cref="IRowQuantizer"/>: some tensor is quantised.</summary>
+    public bool IsQuantized => Tensors.Any(t => WeightTypes.IsQuantized(TypeOf(t)));
 
     /// <summary>Reads the vocab file and checks the spec. Throws <see cref="ArgumentException"/> for a spec with
-    /// <see cref="RandomModelSpec.Problems"/> or a weight type other than F32, F16 and BF16, and
+    /// <see cref="RandomModelSpec.Problems"/> or a weight type not in <see cref="WeightTypes.All"/>, and
     /// <see cref="GgufFormatException"/> for a vocab file that is no GGUF or has no tokenizer.ggml.tokens.</summary>
     public static RandomModelPlan Create(RandomModelSpec spec, GgmlType weightType, string vocabPath)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        RandomModelWeights.ElementBytes(weightType);
+        if (!WeightTypes.All.Contains(weightType))
+            throw new ArgumentException($"random models hold {WeightTypes.Names}, not {weightType}", nameof(weightType));
         var vocab = GgufFile.Read(vocabPath);
         long vocabSize = vocab.GetArrayLength("tokenizer.ggml.tokens") is > 0 and int count
             ? count
@@ -93,8 +98,10 @@ public sealed class RandomModelPlan
         return new RandomModelPlan(spec, weightType, vocab, vocabSize, identity);
     }
 
-    /// <summary>The type a tensor is stored as: F32 for 1-D tensors, <see cref="WeightType"/> otherwise.</summary>
-    public GgmlType TypeOf(RandomTensor tensor) => tensor.Dims.Length == 1 ? GgmlType.F32 : WeightType;
+    /// <summary>The type a tensor is stored as: F32 for 1-D tensors, <see cref="WeightType"/> or its fallback for
+    /// the tensor's row length (<see cref="WeightTypes.ForRow"/>) otherwise.</summary>
+    public GgmlType TypeOf(RandomTensor tensor) =>
+        tensor.Dims.Length == 1 ? GgmlType.F32 : WeightTypes.ForRow(WeightType, tensor.Dims[0]);
 
     /// <summary>True when <paramref name="file"/> carries this plan's identity and exactly its tensors, types
     /// and shapes (<see cref="GgufFile.Read(string)"/> has checked that their data lies inside the file). Files are

@@ -29,8 +29,14 @@ public sealed record RandomModelSpec(
     /// <summary>A llama model (RMSNorm, RoPE, SwiGLU, separate Q/K/V) of this shape: context 2048, ε 1e-5, RoPE base
     /// 10000, InitStd 0.02.</summary>
     public static RandomModelSpec Llama(uint blocks, uint embd, uint ff, uint heads, uint headsKv, ulong seed) =>
-        new("llama", ContextLength: 2048, EmbeddingLength: embd, BlockCount: blocks, FeedForwardLength: ff,
-            HeadCount: heads, HeadCountKv: headsKv, NormEpsilon: 1e-5f, RopeFreqBase: 10000f, InitStd: 0.02, Seed: seed);
+        Of("llama", blocks, embd, ff, heads, headsKv, seed, contextLength: 2048);
+
+    /// <summary>A model of <paramref name="architecture"/> (<see cref="RandomModelLayout.Architectures"/>) of this
+    /// shape: ε 1e-5, RoPE base 10000 where the architecture rotates (0, unused, for gpt2), InitStd 0.02.</summary>
+    public static RandomModelSpec Of(string architecture, uint blocks, uint embd, uint ff, uint heads, uint headsKv, ulong seed, uint contextLength) =>
+        new(architecture, ContextLength: contextLength, EmbeddingLength: embd, BlockCount: blocks, FeedForwardLength: ff,
+            HeadCount: heads, HeadCountKv: headsKv, NormEpsilon: 1e-5f, RopeFreqBase: RandomModelLayout.HasRope(architecture) ? 10000f : 0f,
+            InitStd: 0.02, Seed: seed);
 
     /// <summary>LLAMA_MAX_LAYERS in src/llama-hparams.h: the loader refuses more blocks.</summary>
     public const uint MaxBlockCount = 512;

@@ -8,36 +8,37 @@ namespace LlamaJump.Models;
 /// Deterministic tensor data, the same bits on every platform: SplitMix64 seeded from the model seed and the tensor
 /// name, and an approximately normal variate as the scaled sum of four uniforms (Irwin–Hall, mean 0, variance 1)
 /// — only integer operations, additions and multiplications, so no libm differences (Box–Muller's log/cos could
-/// differ in the last bit between C libraries). Written in chunks of 16 Ki elements, so a tensor never exists whole
-/// in memory.
+/// differ in the last bit between C libraries). Drawn and written in chunks (16 Ki elements; whole rows, at least
+/// 64 Ki elements, for a quantised type), so a tensor never exists whole in memory. The values drawn do not depend on
+/// the type: a quantised model holds ggml's quantisation of exactly the F32 model's weights.
 /// </summary>
 public static class RandomModelWeights
 {
     private const double IrwinHallScale = 1.7320508075688772; // sqrt(3): four U(-1/2, 1/2) sum to variance 1/3
     private const int ChunkElements = 1 << 14;
+    private const int QuantizedChunkElements = 1 << 16;
 
-    /// <summary>Bytes per element of the types random models hold: F32, F16 or BF16.</summary>
-    public static int ElementBytes(GgmlType type) => type switch
+    /// <summary>Writes the elements of <paramref name="tensor"/> as <paramref name="type"/> (one of
+    /// <see cref="WeightTypes.All"/>), little-endian; a <see cref="RandomInit.Random"/> tensor with standard deviation
+    /// <paramref name="initStd"/> · <see cref="RandomTensor.Scale"/>. A quantised type needs
+    /// <paramref name="quantizer"/> and rows that are whole blocks (<see cref="WeightTypes.ForRow"/>).</summary>
+    public static void Write(Stream destination, RandomTensor tensor, GgmlType type, ulong modelSeed, double initStd, IRowQuantizer? quantizer = null)
     {
-        GgmlType.F32 => 4,
-        GgmlType.F16 or GgmlType.BF16 => 2,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "random models hold F32, F16 or BF16 tensors"),
-    };
-
-    /// <summary>Writes the elements of <paramref name="tensor"/> as <paramref name="type"/> (F32, F16 or BF16),
-    /// little-endian; a <see cref="RandomInit.Random"/> tensor with standard deviation
-    /// <paramref name="initStd"/> · <see cref="RandomTensor.Scale"/>.</summary>
-    public static void Write(Stream destination, RandomTensor tensor, GgmlType type, ulong modelSeed, double initStd)
-    {
-        int elementBytes = ElementBytes(type);
+        if (!WeightTypes.All.Contains(type))
+            throw new ArgumentOutOfRangeException(nameof(type), type, $"random models hold {WeightTypes.Names}");
+        bool quantized = WeightTypes.IsQuantized(type);
+        if (quantized && quantizer is null)
+            throw new ArgumentException($"{tensor.Name} is {type}: writing a quantised tensor needs a quantiser", nameof(quantizer));
+        long rowLength = tensor.Dims[0];
         long count = tensor.Dims.Aggregate(1L, (a, b) => a * b);
+        int chunkElements = quantized ? (int)(Math.Max(1, QuantizedChunkElements / rowLength) * rowLength) : ChunkElements;
         double std = initStd * tensor.Scale;
         var random = new SplitMix64(modelSeed ^ Fnv1a64(tensor.Name));
-        var values = new float[ChunkElements];
-        var buffer = new byte[ChunkElements * elementBytes];
+        var values = new float[chunkElements];
+        var buffer = new byte[GgufWriter.TensorByteSize(type, [chunkElements])];
         for (long done = 0; done < count;)
         {
-            int n = (int)Math.Min(ChunkElements, count - done);
+            int n = (int)Math.Min(chunkElements, count - done);
             Span<float> chunk = values.AsSpan(0, n);
             switch (tensor.Init)
             {
@@ -50,8 +51,12 @@ public static class RandomModelWeights
             }
             if (tensor.Mask is { } mask)
                 ApplyMask(chunk, done, tensor.Dims, mask);
-            Encode(chunk, type, buffer.AsSpan(0, n * elementBytes));
-            destination.Write(buffer, 0, n * elementBytes);
+            var bytes = buffer.AsSpan(0, (int)GgufWriter.TensorByteSize(type, [n]));
+            if (quantized)
+                quantizer!.Quantize(type, chunk, rowLength, bytes);
+            else
+                Encode(chunk, type, bytes);
+            destination.Write(bytes);
             done += n;
         }
     }

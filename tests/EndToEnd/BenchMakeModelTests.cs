@@ -68,7 +68,10 @@ public sealed class BenchMakeModelTests : IDisposable
         { ["--heads", "5"], "--embd 64 is not a multiple of --heads 5" },
         { ["--heads-kv", "3"], "--heads 4 is not a multiple of --heads-kv 3" },
         { ["--blocks", "0"], "--blocks must be positive" },
-        { ["--type", "q4_0"], "--type must be f16, f32 or bf16" },
+        { ["--type", "iq2_xxs"], "--type 'iq2_xxs': ggml quantises it only with an importance matrix, which a random model has none of; choose one of f32, f16, bf16, q4_0" },
+        { ["--type", "q8_1"], "--type 'q8_1': make-model cannot write it; choose one of" },
+        { ["--type", "q4_k_m"], "--type 'q4_k_m': no ggml type of that name; choose one of" },
+        { ["--preset", "llama3-8b"], "--preset 'llama3-8b' is not one of llama2-7b, phi3-mini, gpt2-xl" },
         { ["--vocab", "/nonexistent/vocab.gguf"], "--vocab /nonexistent/vocab.gguf: no such file" },
         { ["--quiet-after", "1"], "--quiet-after 1 is beyond the model: with --blocks 2 it must be in 0 … 0" },
         { ["--quiet-after", "-1"], "--quiet-after -1 is beyond the model" },
@@ -80,6 +83,30 @@ public sealed class BenchMakeModelTests : IDisposable
         { ["--stream-rank", "64"], "--stream-rank 64 must be in 1 … 63 (below --embd 64)" },
         { ["--head-scale", "0"], "--head-scale must be a positive finite number, not 0" },
     };
+
+    [Fact]
+    public void A_quantised_model_of_a_preset_family_holds_ggmls_blocks_and_names_its_fallbacks()
+    {
+        // GPT-2-XL's family and tokenizer at a small width: rows of n_embd = 64 are no whole Q4_K super-block
+        // (256), rows of n_ff = 256 are
+        string output = Path.Combine(_dir, "gpt2-q4k.gguf");
+        var built = Cli.Llamajump("bench", "make-model", "--out", output, "--preset", "gpt2-xl",
+            "--blocks", "1", "--embd", "64", "--ff", "256", "--heads", "4", "--type", "q4_k");
+
+        built.ExitCode.Should().Be(0, built.Stderr);
+        built.Stdout.Should().Contain("shape  gpt2, 1 blocks, n_embd 64, n_ff 256, 4 heads (4 KV, head size 16), Q4_K weights, vocab 50257, seed 1");
+        built.Stdout.Should().Contain("types  6 tensors whose rows are not whole q4_k blocks are q5_0 (llama.cpp's fallback)");
+        var model = JsonDocument.Parse(Cli.Llamajump("models", "--model", output, "--json").Stdout).RootElement.EnumerateArray().Single();
+        model.GetProperty("architecture").GetString().Should().Be("gpt2");
+        model.GetProperty("file_type").GetString().Should().Be("Q4_K_S");
+
+        string q40 = Path.Combine(_dir, "llama-q4_0.gguf");
+        MakeModel(q40, "--type", "q4_0").ExitCode.Should().Be(0);
+        var dump = Cli.Llamajump("dump", "--model", q40, "--corpus", Path.Combine(Cli.Shared, "data", "wikitext-2", "wiki.test.raw"), "--out", Path.Combine(_dir, "dump"), "--train", "20", "--test", "5");
+        dump.ExitCode.Should().Be(0, dump.Stderr);
+        var generated = Cli.Llamajump("generate", "--model", q40, "--prompt", "Once upon a time", "--max-tokens", "8");
+        generated.ExitCode.Should().Be(0, generated.Stderr);
+    }
 
     [Fact]
     public void A_quiet_model_says_which_blocks_are_quiet_and_another_quiet_scale_is_another_model()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlamaJump.App;
+using LlamaJump.Engine;
 using LlamaJump.Gguf;
 using LlamaJump.Models;
 
@@ -11,8 +12,9 @@ namespace LlamaJump.App.Bench;
 public sealed record MakeModelResult(string Path, long FileBytes, RandomModelPlan Plan, bool Reused, bool Replaced, double Seconds);
 
 /// <summary>
-/// <c>llamajump bench make-model</c>: writes a random-weight llama of a realistic shape around a real tokenizer, for
-/// speed benchmarks where block compute must dominate. A file already at the output path is reused when it holds
+/// <c>llamajump bench make-model</c>: writes a random-weight model (llama, gpt2 or phi3; the paper's shapes with
+/// --preset) around a real tokenizer, in F32/F16/BF16 or quantised by ggml's own quantisers, for speed benchmarks
+/// where block compute must dominate and for the quantised weight paths users run. A file already at the output path is reused when it holds
 /// the same plan (<see cref="RandomModelPlan.IsWrittenIn"/>), replaced when it is a random model of another plan,
 /// and otherwise left alone with an error — the command never overwrites a model it did not make.
 /// </summary>
@@ -55,7 +57,7 @@ public sealed class MakeModelJob(MakeModelOptions options) : IJob<MakeModelResul
         var progress = new ProgressReporter(log, "make-model", Math.Max(1, plan.DataBytes >> 20), "MiB");
         long written = 0;
         var clock = Stopwatch.StartNew();
-        RandomModelBuilder.Write(plan, path, bytes =>
+        RandomModelBuilder.Write(plan, path, GgmlRowQuantizer.Instance, bytes =>
         {
             long before = written >> 20;
             written += bytes;

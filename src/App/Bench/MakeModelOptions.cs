@@ -12,8 +12,11 @@ namespace LlamaJump.App.Bench;
 /// <param name="QuietScale">--quiet-scale S, only with --quiet-after; null: <see cref="QuietBlocks.DefaultScale"/>.</param>
 /// <param name="StreamRank">--stream-rank (<see cref="RandomModelSpec.StreamRank"/>); null: the full width.</param>
 /// <param name="HeadScale">--head-scale (<see cref="RandomModelSpec.HeadScale"/>).</param>
+/// <param name="Architecture">llama, gpt2 or phi3 (a --preset's; the options alone make a llama).</param>
+/// <param name="ContextLength">n_ctx_train; null: 2048 (a --preset's otherwise).</param>
 public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, int Heads, int HeadsKv, string Type, string Vocab, ulong Seed,
-    int? QuietAfter = null, double? QuietScale = null, int? StreamRank = null, double HeadScale = 1)
+    int? QuietAfter = null, double? QuietScale = null, int? StreamRank = null, double HeadScale = 1, string Architecture = "llama",
+    int? ContextLength = null)
 {
     public const int DefaultBlocks = 24;
     public const int DefaultEmbd = 1024;
@@ -25,7 +28,16 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
     public static string DefaultVocab(string home) =>
         Path.GetFullPath(Path.Combine(home, "..", "shared", "models", "vocab", "ggml-vocab-llama-spm.gguf"));
 
-    /// <summary>A llama spec (<see cref="RandomModelSpec.Llama"/>) of the given shape.</summary>
+    /// <summary>The options of --preset <paramref name="name"/> with everything else at its default; the caller
+    /// overrides what the user gave. Throws <see cref="UserInputException"/> for a name that is no preset.</summary>
+    public static MakeModelOptions FromPreset(string name, string output, string home, string type, ulong seed)
+    {
+        var preset = ModelPreset.Find(name) ?? throw new UserInputException($"--preset '{name}' is not one of {ModelPreset.Names}");
+        return new MakeModelOptions(output, (int)preset.Blocks, (int)preset.Embd, (int)preset.Ff, (int)preset.Heads, (int)preset.HeadsKv, type,
+            preset.VocabPath(home), seed, Architecture: preset.Architecture, ContextLength: (int)preset.ContextLength);
+    }
+
+    /// <summary>The spec (<see cref="RandomModelSpec.Of"/>) of the given architecture and shape.</summary>
     public RandomModelSpec ToSpec()
     {
         if (string.IsNullOrWhiteSpace(Out))
@@ -39,7 +51,11 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
             throw new UserInputException($"--blocks {Blocks} is above llama.cpp's limit of {RandomModelSpec.MaxBlockCount}");
         if (Embd % Heads != 0)
             throw new UserInputException($"--embd {Embd} is not a multiple of --heads {Heads}");
-        if (Embd / Heads % 2 != 0)
+        if (!RandomModelLayout.Architectures.Contains(Architecture))
+            throw new UserInputException($"the architecture '{Architecture}' is not one of {string.Join(", ", RandomModelLayout.Architectures)}");
+        if (ContextLength is < 1)
+            throw new UserInputException($"the context length must be positive, not {ContextLength}");
+        if (Embd / Heads % 2 != 0 && RandomModelLayout.HasRope(Architecture))
             throw new UserInputException($"--embd / --heads = {Embd / Heads} is odd; RoPE needs an even head size");
         if (Heads % HeadsKv != 0)
             throw new UserInputException($"--heads {Heads} is not a multiple of --heads-kv {HeadsKv}");
@@ -49,7 +65,7 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
             throw new UserInputException($"--stream-rank {rank} must be in 1 … {Embd - 1} (below --embd {Embd})");
         }
         Positive("--head-scale", HeadScale);
-        var spec = RandomModelSpec.Llama((uint)Blocks, (uint)Embd, (uint)Ff, (uint)Heads, (uint)HeadsKv, Seed) with
+        var spec = RandomModelSpec.Of(Architecture, (uint)Blocks, (uint)Embd, (uint)Ff, (uint)Heads, (uint)HeadsKv, Seed, (uint)(ContextLength ?? 2048)) with
         {
             Quiet = quiet,
             StreamRank = (uint?)StreamRank,
@@ -84,11 +100,16 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
         }
     }
 
-    public GgmlType WeightType() => Type.ToLowerInvariant() switch
+    /// <summary>The --type: one of <see cref="WeightTypes.All"/>. ggml's other types are refused by name: those
+    /// that need an importance matrix (which a random model has none of) and those this build does not write.</summary>
+    public GgmlType WeightType()
     {
-        "f16" => GgmlType.F16,
-        "f32" => GgmlType.F32,
-        "bf16" => GgmlType.BF16,
-        _ => throw new UserInputException($"--type must be f16, f32 or bf16, not '{Type}'"),
-    };
+        if (WeightTypes.TryParse(Type, out var type))
+            return type;
+        bool known = Enum.TryParse<GgmlType>(Type.Trim(), ignoreCase: true, out var other) && Enum.IsDefined(other);
+        string why = known && other is GgmlType.IQ2_XXS or GgmlType.IQ2_XS or GgmlType.IQ1_S or GgmlType.IQ1_M
+            ? "ggml quantises it only with an importance matrix, which a random model has none of"
+            : known ? "make-model cannot write it" : "no ggml type of that name";
+        throw new UserInputException($"--type '{Type}': {why}; choose one of {WeightTypes.Names}");
+    }
 }

@@ -37,12 +37,20 @@ public static class BenchVerb
     private static Command MakeModel(JobContext context)
     {
         var output = new Option<string>("--out") { Description = "GGUF file to write", Required = true };
-        var blocks = new Option<int>("--blocks") { Description = "Transformer blocks", DefaultValueFactory = _ => MakeModelOptions.DefaultBlocks };
-        var embd = new Option<int>("--embd") { Description = "Hidden size n_embd", DefaultValueFactory = _ => MakeModelOptions.DefaultEmbd };
-        var ff = new Option<int>("--ff") { Description = "Feed-forward size n_ff", DefaultValueFactory = _ => MakeModelOptions.DefaultFf };
-        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => MakeModelOptions.DefaultHeads };
+        var preset = new Option<string?>("--preset")
+        {
+            Description = $"One of the paper's shapes and architectures with its tokenizer: {ModelPreset.Names}; the shape options below override its values",
+        };
+        var blocks = new Option<int?>("--blocks") { Description = $"Transformer blocks (default: {MakeModelOptions.DefaultBlocks})" };
+        var embd = new Option<int?>("--embd") { Description = $"Hidden size n_embd (default: {MakeModelOptions.DefaultEmbd})" };
+        var ff = new Option<int?>("--ff") { Description = $"Feed-forward size n_ff (default: {MakeModelOptions.DefaultFf})" };
+        var heads = new Option<int?>("--heads") { Description = $"Attention heads (default: {MakeModelOptions.DefaultHeads})" };
         var headsKv = new Option<int?>("--heads-kv") { Description = "Key/value heads (default: --heads)" };
-        var type = new Option<string>("--type") { Description = "Weight type: f16, f32 or bf16", DefaultValueFactory = _ => "f16" };
+        var type = new Option<string>("--type")
+        {
+            Description = $"Weight type of the 2-D tensors: {WeightTypes.Names} (quantised by ggml's own quantisers; rows that are not whole blocks take llama.cpp's fallback)",
+            DefaultValueFactory = _ => "f16",
+        };
         var vocab = new Option<string>("--vocab") { Description = "Vocab-only GGUF whose tokenizer the model takes (default: the shared Llama-2 32k vocab)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 1 };
         var quietAfter = new Option<int?>("--quiet-after")
@@ -62,16 +70,31 @@ public static class BenchVerb
             Description = "Factor on output.weight: the same argmax (greedy output), a sharper softmax; at 1 the top probability is ~1e-4 and no λ ever exits, tens make most predictions confident",
             DefaultValueFactory = _ => 1,
         };
-        var command = new Command("make-model", "Write a random-weight llama GGUF of a realistic shape (reused when the file already holds it)")
+        var command = new Command("make-model", "Write a random-weight GGUF of a realistic shape, plain or quantised (reused when the file already holds it)")
         {
-            output, blocks, embd, ff, heads, headsKv, type, vocab, seed, quietAfter, quietScale, streamRank, headScale,
+            output, preset, blocks, embd, ff, heads, headsKv, type, vocab, seed, quietAfter, quietScale, streamRank, headScale,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
-            var options = new MakeModelOptions(parse.GetValue(output)!, parse.GetValue(blocks), parse.GetValue(embd), parse.GetValue(ff),
-                parse.GetValue(heads), parse.GetValue(headsKv) ?? parse.GetValue(heads), parse.GetValue(type)!,
-                parse.GetValue(vocab) ?? MakeModelOptions.DefaultVocab(ModelResolver.LocateHome()), parse.GetValue(seed),
-                parse.GetValue(quietAfter), parse.GetValue(quietScale), parse.GetValue(streamRank), parse.GetValue(headScale));
+            string home = ModelResolver.LocateHome();
+            var basis = parse.GetValue(preset) is { } name
+                ? MakeModelOptions.FromPreset(name, parse.GetValue(output)!, home, parse.GetValue(type)!, parse.GetValue(seed))
+                : new MakeModelOptions(parse.GetValue(output)!, MakeModelOptions.DefaultBlocks, MakeModelOptions.DefaultEmbd, MakeModelOptions.DefaultFf,
+                    MakeModelOptions.DefaultHeads, MakeModelOptions.DefaultHeads, parse.GetValue(type)!, MakeModelOptions.DefaultVocab(home), parse.GetValue(seed));
+            int h = parse.GetValue(heads) ?? basis.Heads;
+            var options = basis with
+            {
+                Blocks = parse.GetValue(blocks) ?? basis.Blocks,
+                Embd = parse.GetValue(embd) ?? basis.Embd,
+                Ff = parse.GetValue(ff) ?? basis.Ff,
+                Heads = h,
+                HeadsKv = parse.GetValue(headsKv) ?? (parse.GetValue(heads) is null ? basis.HeadsKv : h),
+                Vocab = parse.GetValue(vocab) ?? basis.Vocab,
+                QuietAfter = parse.GetValue(quietAfter),
+                QuietScale = parse.GetValue(quietScale),
+                StreamRank = parse.GetValue(streamRank),
+                HeadScale = parse.GetValue(headScale),
+            };
             using var interruption = new Interruption(context.Error);
             MakeModelResult result;
             try
@@ -99,6 +122,10 @@ public static class BenchVerb
         o.WriteLine(string.Create(inv, $"size   {r.FileBytes / 1e6:0.0} MB ({r.FileBytes} bytes)"));
         o.WriteLine(string.Create(inv,
             $"shape  {spec.Architecture}, {spec.BlockCount} blocks, n_embd {spec.EmbeddingLength}, n_ff {spec.FeedForwardLength}, {spec.HeadCount} heads ({spec.HeadCountKv} KV, head size {spec.HeadDim}), {r.Plan.WeightType} weights, vocab {r.Plan.VocabSize}, seed {spec.Seed}"));
+        foreach (var fallback in r.Plan.Tensors.Where(t => t.Dims.Length > 1 && r.Plan.TypeOf(t) != r.Plan.WeightType).GroupBy(r.Plan.TypeOf))
+        {
+            o.WriteLine($"types  {fallback.Count()} tensors whose rows are not whole {WeightTypes.Name(r.Plan.WeightType)} blocks are {WeightTypes.Name(fallback.Key)} (llama.cpp's fallback)");
+        }
         if (spec.Quiet is { } quiet)
         {
             o.WriteLine(string.Create(inv,

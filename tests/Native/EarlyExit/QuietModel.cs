@@ -11,12 +11,14 @@ using LlamaJump.App;
 namespace LlamaJump.Tests.Native.EarlyExit;
 
 /// <summary>
-/// A quiet random llama and a jump trained at its quiet block, built once per test process (5–8 s on 2 cores) in a
-/// temp directory deleted when the process exits, and shared by every test that asks:
+/// A quiet random llama and a jump trained at its quiet block, built once per test process and weight type (5–8 s on
+/// 2 cores) in a temp directory deleted when the process exits, and shared by every test that asks:
 /// <list type="number">
 /// <item>the model, written by <see cref="MakeModelJob"/> as <c>llamajump bench make-model --blocks 8 --embd 128
 /// --ff 352 --heads 4 --type f32 --quiet-after 3 --stream-rank 32 --head-scale 50</c> would: blocks 4–7 at 1 % of
-/// their residual writes, the stream in 32 of the 128 coordinates, a head sharp enough for λ to matter;</item>
+/// their residual writes, the stream in 32 of the 128 coordinates, a head sharp enough for λ to matter
+/// (<see cref="Shared"/>); <see cref="Quantized"/> is the same model with <c>--type q8_0</c>, ggml's quantisation of
+/// the same weights, dumped and trained on its own;</item>
 /// <item>a dump of 500 WikiText-2 test sentences (one random position each) by <see cref="DumpJob"/>;</item>
 /// <item>the jump from block 3 to block 7 (eq. 1) trained on it by <see cref="JumpTrainer"/>.</item>
 /// </list>
@@ -38,7 +40,8 @@ internal sealed class QuietModel
 
     private const int TrainSentences = 500;
 
-    private static readonly Lazy<QuietModel> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<QuietModel> BuiltF32 = new(() => Build("f32"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<QuietModel> BuiltQ8 = new(() => Build("q8_0"), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private QuietModel(string path, ExitJump jump, JumpFitSummary fit)
     {
@@ -47,7 +50,10 @@ internal sealed class QuietModel
         Fit = fit;
     }
 
-    public static QuietModel Shared => Built.Value;
+    public static QuietModel Shared => BuiltF32.Value;
+
+    /// <summary>The Q8_0 model (every 2-D tensor quantised by ggml; 128 and 352 are whole 32-element blocks).</summary>
+    public static QuietModel Quantized => BuiltQ8.Value;
 
     public string ModelPath { get; }
 
@@ -56,7 +62,7 @@ internal sealed class QuietModel
 
     public JumpFitSummary Fit { get; }
 
-    private static QuietModel Build()
+    private static QuietModel Build(string type)
     {
         string dir = Directory.CreateTempSubdirectory("llamajump-quiet-model-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -69,8 +75,8 @@ internal sealed class QuietModel
             {
             }
         };
-        var made = new MakeModelJob(new MakeModelOptions(Path.Combine(dir, "quiet.gguf"), Blocks, Embd, Ff: 352, Heads: 4, HeadsKv: 4,
-            Type: "f32", Vocab: Path.Combine(TestPaths.Shared, "models", "vocab", "ggml-vocab-llama-spm.gguf"), Seed: 1,
+        var made = new MakeModelJob(new MakeModelOptions(Path.Combine(dir, $"quiet-{type}.gguf"), Blocks, Embd, Ff: 352, Heads: 4, HeadsKv: 4,
+            Type: type, Vocab: Path.Combine(TestPaths.Shared, "models", "vocab", "ggml-vocab-llama-spm.gguf"), Seed: 1,
             QuietAfter: QuietAfter, StreamRank: StreamRank, HeadScale: 50)).Execute(JobContext.Quiet(new ModelResolver(dir, null, dir)), CancellationToken.None);
 
         string dumpDir = Path.Combine(dir, "dump");

@@ -5,8 +5,10 @@ namespace LlamaJump.Tests.Native.EarlyExit;
 
 /// <summary>
 /// An independent computation of what a llama block writes to the KV cache for a block input h at position pos:
-/// K = RoPE(W_k · RMSNorm(h)·attn_norm), V = W_v · RMSNorm(h)·attn_norm, from the GGUF's F32 tensors and metadata,
-/// with RoPE in ggml's "normal" mode (rotating adjacent pairs), no scaling. Plain loops in double.
+/// K = RoPE(W_k · RMSNorm(h)·attn_norm), V = W_v · RMSNorm(h)·attn_norm, from the GGUF's tensors and metadata,
+/// with RoPE in ggml's "normal" mode (rotating adjacent pairs), no scaling. Plain loops in double. Tensors may be
+/// F32, or Q8_0 / Q4_0, dequantised here from their block layouts (not by ggml); with those the activation is rounded
+/// to Q8_0 blocks first, as ggml's CPU mat-mul does (<see cref="ActivationFor"/>).
 /// </summary>
 internal sealed class ReferenceKv
 {
@@ -42,8 +44,8 @@ internal sealed class ReferenceKv
         {
             x[i] = h[i] * scale * norm[i];
         }
-        double[] k = Project(Tensor($"blk.{block}.attn_k.weight"), x);
-        double[] v2 = Project(Tensor($"blk.{block}.attn_v.weight"), x);
+        double[] k = Project(Tensor($"blk.{block}.attn_k.weight"), ActivationFor($"blk.{block}.attn_k.weight", x));
+        double[] v2 = Project(Tensor($"blk.{block}.attn_v.weight"), ActivationFor($"blk.{block}.attn_v.weight", x));
         int headDim = _nEmbd / _nHead;
         for (int head = 0; head < _nHeadKv; head++)
         {
@@ -57,6 +59,27 @@ internal sealed class ReferenceKv
             }
         }
         return (k, v2);
+    }
+
+    /// <summary>What ggml's CPU mat-mul multiplies a weight by: the activation itself for F32 weights; for Q8_0 and
+    /// Q4_0 weights the activation rounded to Q8_0 blocks (their vec_dot_type): per 32 elements d = amax / 127,
+    /// x ≈ d · round(x / d).</summary>
+    private double[] ActivationFor(string weight, double[] x)
+    {
+        if (_file.Tensors.Single(t => t.Name == weight).Type == GgmlType.F32)
+            return x;
+        var rounded = new double[x.Length];
+        for (int b = 0; b < x.Length / 32; b++)
+        {
+            float amax = 0;
+            for (int i = 0; i < 32; i++)
+                amax = Math.Max(amax, Math.Abs((float)x[32 * b + i]));
+            float d = amax / 127, id = d != 0 ? 1 / d : 0;
+            float stored = (float)(Half)d; // the block keeps its scale in fp16
+            for (int i = 0; i < 32; i++)
+                rounded[32 * b + i] = stored * MathF.Round((float)x[32 * b + i] * id, MidpointRounding.AwayFromZero);
+        }
+        return rounded;
     }
 
     // ggml weight {n_embd, n_out}: output o = Σ_i w[o·n_embd + i]·x[i]
@@ -79,18 +102,40 @@ internal sealed class ReferenceKv
     private float[] Tensor(string name)
     {
         var info = _file.Tensors.Single(t => t.Name == name);
-        if (info.Type != GgmlType.F32)
-        {
-            throw new InvalidOperationException($"{name} is {info.Type}; the reference reads F32 tensors");
-        }
-        var bytes = new byte[info.ElementCount * 4];
+        GgmlTypeSize.TryGet(info.Type, out int blockElements, out int blockBytes);
+        var bytes = new byte[info.ElementCount / blockElements * blockBytes];
         using var stream = File.OpenRead(_file.Path);
         stream.Position = _file.DataOffset + info.Offset;
         stream.ReadExactly(bytes);
         var values = new float[info.ElementCount];
-        for (int i = 0; i < values.Length; i++)
+        switch (info.Type)
         {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
+            case GgmlType.F32:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
+                break;
+            case GgmlType.Q8_0: // { half d; int8 qs[32]; }: x = d · q
+                for (int b = 0; b < values.Length / 32; b++)
+                {
+                    float d = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(34 * b));
+                    for (int i = 0; i < 32; i++)
+                        values[32 * b + i] = d * (sbyte)bytes[34 * b + 2 + i];
+                }
+                break;
+            case GgmlType.Q4_0: // { half d; uint8 qs[16]; }: x_j = d · (lo(qs[j]) − 8), x_{j+16} = d · (hi(qs[j]) − 8)
+                for (int b = 0; b < values.Length / 32; b++)
+                {
+                    float d = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(18 * b));
+                    for (int j = 0; j < 16; j++)
+                    {
+                        byte q = bytes[18 * b + 2 + j];
+                        values[32 * b + j] = d * ((q & 0xF) - 8);
+                        values[32 * b + j + 16] = d * ((q >> 4) - 8);
+                    }
+                }
+                break;
+            default:
+                throw new InvalidOperationException($"{name} is {info.Type}; the reference reads F32, Q8_0 and Q4_0 tensors");
         }
         return values;
     }

@@ -110,11 +110,11 @@ public sealed class RandomModelTests : IDisposable
         using var cancel = new CancellationTokenSource();
         int tensors = 0;
 
-        var write = () => RandomModelBuilder.Write(plan, path, _ =>
+        var write = () => RandomModelBuilder.Write(plan, path, tensorWritten: _ =>
         {
             if (++tensors == 3)
                 cancel.Cancel();
-        }, cancel.Token);
+        }, cancel: cancel.Token);
 
         write.Should().Throw<OperationCanceledException>();
         tensors.Should().Be(3);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using LlamaJump.Engine;
 using LlamaJump.Gguf;
 using LlamaJump.Models;
 
@@ -40,7 +41,8 @@ public static class TinyModels
         Path.Combine(TestPaths.Shared, "models", "vocab", spec.VocabFile);
 
     /// <summary>The path of the model of <paramref name="spec"/> with 2-D tensors of <paramref name="weightType"/>
-    /// (F32, F16 or BF16), building it if it is not cached yet.</summary>
+    /// (one of <see cref="WeightTypes.All"/>; quantised ones by ggml's own quantiser), building it if it is not cached
+    /// yet.</summary>
     public static string PathOf(TinyModelSpec spec, GgmlType weightType = GgmlType.F32) =>
         Built.GetOrAdd((spec, weightType), key => new Lazy<string>(() => BuildOrReuse(key.Item1, key.Item2))).Value;
 
@@ -52,7 +54,7 @@ public static class TinyModels
             return path;
         using var processLock = AcquireLock(Path.Combine(dir, ".lock"));
         if (!File.Exists(path)) // another process may have built it while this one waited
-            RandomModelBuilder.Write(spec.Model, weightType, VocabPath(spec), path);
+            RandomModelBuilder.Write(spec.Model, weightType, VocabPath(spec), path, GgmlRowQuantizer.Instance);
         return path;
     }
 

@@ -15,7 +15,7 @@ public sealed class LayeringTests
         ["Gguf"] = [],
         ["Dumps"] = [],
         ["Models"] = ["Gguf"],
-        ["Interop"] = [],
+        ["Interop"] = ["Gguf"],
         ["Engine"] = ["Interop", "Models"],
         ["Shortcuts"] = ["Engine", "Dumps"],
         ["App"] = ["Engine", "Shortcuts", "Dumps"],

@@ -63,15 +63,67 @@ public sealed class RandomModelSpecTests
     }
 
     [Fact]
-    public void Only_F32_F16_and_BF16_weights_and_only_vocab_files_are_accepted()
+    public void Only_the_weight_types_make_model_writes_and_only_vocab_files_are_accepted()
     {
-        var quantized = () => RandomModelPlan.Create(Bench, GgmlType.Q8_0, LlamaVocab);
-        quantized.Should().Throw<ArgumentOutOfRangeException>();
+        var unwritable = () => RandomModelPlan.Create(Bench, GgmlType.IQ2_XXS, LlamaVocab);
+        unwritable.Should().Throw<ArgumentException>().WithMessage("*random models hold f32, f16, bf16, q4_0*");
 
         using var temp = new TempDirectory();
         string noTokens = Path.Combine(temp.Root, "no-tokens.gguf");
         File.WriteAllBytes(noTokens, new GgufTestWriter().String("general.architecture", "llama").Build());
         var fromNoTokens = () => RandomModelPlan.Create(Bench, GgmlType.F16, noTokens);
         fromNoTokens.Should().Throw<GgufFormatException>().WithMessage("no-tokens.gguf: has no tokenizer.ggml.tokens*");
+    }
+
+    [Fact]
+    public void The_7B_preset_in_Q4_0_takes_3_8_GB_as_llama_quantize_writes_it()
+    {
+        var preset = ModelPreset.Find("LLAMA2-7B")!;
+        var spec = RandomModelSpec.Of(preset.Architecture, preset.Blocks, preset.Embd, preset.Ff, preset.Heads, preset.HeadsKv, 1, preset.ContextLength);
+        var plan = RandomModelPlan.Create(spec, GgmlType.Q4_0, SharedFiles.Path("models", "vocab", preset.VocabFile));
+
+        // 6.74 B weights in 2-D tensors at 18 bytes per 32 (4.5 bits), the 65 norms in F32
+        long weights = 32 * (4L * 4096 * 4096 + 3L * 4096 * 11008) + 2L * 4096 * 32000;
+        plan.DataBytes.Should().Be(weights / 32 * 18 + 4L * 4096 * 65);
+        (plan.DataBytes / 1e9).Should().BeApproximately(3.8, 0.05);
+        plan.Tensors.Where(t => t.Dims.Length == 2).Should().OnlyContain(t => plan.TypeOf(t) == GgmlType.Q4_0);
+        plan.Name.Should().Be("random-llama-32x4096-q4_0");
+    }
+
+    [Fact]
+    public void Rows_that_are_not_whole_blocks_take_llama_cpps_fallback()
+    {
+        // 1600 (GPT-2-XL's width) is 50 blocks of 32 but 6.25 super-blocks of 256; 6400 is 25 of them
+        WeightTypes.ForRow(GgmlType.Q4_K, 6400).Should().Be(GgmlType.Q4_K);
+        WeightTypes.ForRow(GgmlType.Q4_K, 1600).Should().Be(GgmlType.Q5_0);
+        WeightTypes.ForRow(GgmlType.Q5_K, 1600).Should().Be(GgmlType.Q5_1);
+        WeightTypes.ForRow(GgmlType.Q6_K, 1600).Should().Be(GgmlType.Q8_0);
+        WeightTypes.ForRow(GgmlType.Q2_K, 1600).Should().Be(GgmlType.Q4_0);
+        WeightTypes.ForRow(GgmlType.IQ4_XS, 1600).Should().Be(GgmlType.IQ4_NL);
+        WeightTypes.ForRow(GgmlType.Q4_K, 1000).Should().Be(GgmlType.F16, "1000 is no whole number of 32-element blocks either");
+        WeightTypes.ForRow(GgmlType.Q8_0, 1000).Should().Be(GgmlType.F16);
+        WeightTypes.ForRow(GgmlType.F32, 1000).Should().Be(GgmlType.F32);
+
+        var gpt2 = RandomModelSpec.Of("gpt2", 2, 1600, 6400, 25, 25, 1, 64);
+        var plan = RandomModelPlan.Create(gpt2, GgmlType.Q4_K, SharedFiles.Path("models", "vocab", "ggml-vocab-gpt-2.gguf"));
+        plan.TypeOf(plan.Tensors.Single(t => t.Name == "blk.0.ffn_down.weight")).Should().Be(GgmlType.Q4_K, "its rows are n_ff = 6400 long");
+        plan.TypeOf(plan.Tensors.Single(t => t.Name == "blk.0.ffn_up.weight")).Should().Be(GgmlType.Q5_0, "its rows are n_embd = 1600 long");
+        plan.TypeOf(plan.Tensors.Single(t => t.Name == "blk.0.ffn_up.bias")).Should().Be(GgmlType.F32);
+        plan.IsQuantized.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Weight_type_names_are_ggmls()
+    {
+        WeightTypes.TryParse("Q4_K", out var q4k).Should().BeTrue();
+        q4k.Should().Be(GgmlType.Q4_K);
+        WeightTypes.TryParse(" iq4_nl ", out var iq4).Should().BeTrue();
+        iq4.Should().Be(GgmlType.IQ4_NL);
+        WeightTypes.TryParse("q4_k_m", out _).Should().BeFalse("a mixture is llama-quantize's, not a ggml type");
+        WeightTypes.TryParse("iq2_xxs", out _).Should().BeFalse("it needs an importance matrix");
+        WeightTypes.TryParse(null, out _).Should().BeFalse();
+        WeightTypes.Names.Should().StartWith("f32, f16, bf16, q4_0, q4_1");
+        WeightTypes.FileType(GgmlType.Q4_0).Should().Be(2);
+        WeightTypes.FileType(GgmlType.Q4_K).Should().Be(14);
     }
 }
