@@ -123,7 +123,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         if (plan.Joint) names.Add("joint");
         if (plan.Arbitrary.Count > 0)
         {
-            names.Add($"{plan.Arbitrary.Count} arbitrary jumps ({string.Join(",", plan.Arbitrary)}"
+            names.Add($"{plan.Arbitrary.Count} arbitrary jump{(plan.Arbitrary.Count == 1 ? "" : "s")} ({string.Join(",", plan.Arbitrary)}"
                 + (plan.ArbitrarySample is { } s ? $", a sample of {s.Size} of {s.Available}, seed {s.Seed})" : ")"));
         }
         return string.Join(", ", names);
