@@ -79,6 +79,22 @@ public sealed class ShortcutCommandsTests : IDisposable
         File.Exists(Path.Combine(results, "results.csv")).Should().BeTrue();
         File.Exists(Path.Combine(results, "report.md")).Should().BeTrue();
         Directory.GetFiles(results, "*.png").Should().HaveCountGreaterThanOrEqualTo(3);
+        root.GetProperty("methods").GetProperty("arbitrary").EnumerateObject().Should().HaveCount(levels, "the default sample of 8 is all 4 jumps");
+        root.TryGetProperty("arbitrary_sample", out _).Should().BeFalse();
+        evaluated.Stderr.Should().MatchRegex(@"head throughput \d+ rows/s").And.MatchRegex(@"in \d+\.\d\d s elapsed");
+
+        string sampledResults = Path_("sampled");
+        var sampled = Cli.Llamajump("eval", "--dump", dump, "--jumps", jumps, "--out", sampledResults, "--arbitrary", "2", "--arbitrary-seed", "1");
+        sampled.ExitCode.Should().Be(0, sampled.Stderr);
+        using var sampledJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(sampledResults, "results.json")));
+        var sampledRoot = sampledJson.RootElement;
+        var chosen = sampledRoot.GetProperty("methods").GetProperty("arbitrary").EnumerateObject().Select(p => int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        chosen.Should().HaveCount(2).And.Contain(sampledRoot.GetProperty("ojfa").GetInt32(), "the sample always holds m*");
+        sampledRoot.GetProperty("arbitrary_sample").GetProperty("available").GetInt32().Should().Be(levels);
+        sampledRoot.GetProperty("methods").GetProperty("nnjtc").GetProperty("precision").EnumerateArray().Select(e => e.GetDouble())
+            .Should().Equal(root.GetProperty("methods").GetProperty("nnjtc").GetProperty("precision").EnumerateArray().Select(e => e.GetDouble()),
+                "N-NJTC does not depend on the arbitrary sample");
+        File.ReadAllText(Path.Combine(sampledResults, "report.md")).Should().Contain($"a seeded sample of 2 of the {levels} jumps (seed 1");
     }
 
     [Fact]

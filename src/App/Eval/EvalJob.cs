@@ -83,7 +83,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         progress.Finish();
         var speed = result.Throughput;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"eval: {speed.HeadVectors} hidden vectors in {speed.TotalSeconds:0.00} s: {speed.VectorsPerSecond:0} vectors/s overall, {speed.HeadVectorsPerSecond:0} vectors/s through the head ({speed.HeadSeconds:0.00} s in the head)"));
+            $"eval: {speed.HeadVectors} rows (hidden vectors) through the head in {speed.TotalSeconds:0.00} s elapsed: head throughput {speed.HeadVectorsPerSecond:0} rows/s ({speed.HeadSeconds:0.00} s in the head), {speed.VectorsPerSecond:0} rows/s overall"));
         CheckSanity(result.Sanity, manifest.Identity.Dtype, log);
 
         var report = EvalReport.Create(manifest, options.Jumps, jumps, result);
@@ -121,7 +121,11 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         if (plan.Nnjtc) names.Add("N-NJTC");
         if (plan.Ojfa) names.Add("OJFA");
         if (plan.Joint) names.Add("joint");
-        if (plan.Arbitrary.Count > 0) names.Add($"{plan.Arbitrary.Count} arbitrary jumps");
+        if (plan.Arbitrary.Count > 0)
+        {
+            names.Add($"{plan.Arbitrary.Count} arbitrary jump{(plan.Arbitrary.Count == 1 ? "" : "s")} ({string.Join(",", plan.Arbitrary)}"
+                + (plan.ArbitrarySample is { } s ? $", a sample of {s.Size} of {s.Available}, seed {s.Seed})" : ")"));
+        }
         return string.Join(", ", names);
     }
 }

@@ -111,7 +111,7 @@ public sealed class ModelPipeline(PipelineOptions options, PipelineCorpus corpus
         }
         else
         {
-            var evalOptions = new EvalOptions(layout.Dump, layout.Jumps, layout.Eval, Json: false, modelPath, ArbitrarySelection.Everything,
+            var evalOptions = new EvalOptions(layout.Dump, layout.Jumps, layout.Eval, Json: false, modelPath, ArbitrarySelection.Default,
                 BatchRows: null, options.Threads);
             Step(name, PipelineSteps.Eval, why, () => new EvalJob(evalOptions).Execute(_jobs, cancel));
         }

@@ -19,19 +19,24 @@ public static class EvalVerb
         var output = new Option<string>("--out") { Description = "Results directory (created): results.json, results.csv, figure PNGs, report.md", Required = true };
         var json = new Option<bool>("--json") { Description = "Print results.json to stdout instead of the table" };
         var model = new Option<string?>("--model") { Description = "Model: a path or a name (default: the dump's model file, looked up in the model directories); must be the dump's model" };
-        var arbitrary = new Option<string>("--arbitrary") { Description = "Arbitrary-choice jumps m to score at every level: all, none, or a list like 0,3,5", DefaultValueFactory = _ => "all" };
+        var arbitrary = new Option<string>("--arbitrary")
+        {
+            Description = $"Arbitrary-choice jumps m to score at every level: N (a positive integer alone) for a seeded sample of N jumps that always holds OJFA's m* (N ≥ the jumps available: all), all, none, a list of two or more like 0,3,5, or {ArbitrarySelection.ListPrefix}3 for any list incl. one jump. N-NJTC and OJFA are scored regardless. The default sample is all jumps of a model with ≤ 9 blocks and {ArbitrarySelection.DefaultSample} of 31 on a 32-block 7B",
+            DefaultValueFactory = _ => ArbitrarySelection.DefaultSample.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var arbitrarySeed = new Option<int>("--arbitrary-seed") { Description = "Seed of the --arbitrary N sample (SplitMix64 partial Fisher–Yates, the same on every platform)", DefaultValueFactory = _ => 0 };
         var batch = new Option<int?>("--batch") { Description = "Hidden vectors per head call (default: as many as 64 MiB of logits hold, at most 4096)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("eval", "Precision@1 and Surprisal of identity, N-NJTC, OJFA, arbitrary and joint shortcuts at every exit level, with plots and a report")
         {
-            dump, jumps, output, json, model, arbitrary, batch, threads,
+            dump, jumps, output, json, model, arbitrary, arbitrarySeed, batch, threads,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
             ArbitrarySelection selection;
             try
             {
-                selection = ArbitrarySelection.Parse(parse.GetValue(arbitrary)!);
+                selection = ArbitrarySelection.Parse(parse.GetValue(arbitrary)!).WithSeed(parse.GetValue(arbitrarySeed));
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

@@ -37,6 +37,8 @@ public sealed record EvalThroughput(long HeadVectors, double HeadSeconds, double
 /// <see cref="Arbitrary"/> maps each evaluated jump m to its scores at every level, and <see cref="ArbitraryMean"/>
 /// and <see cref="ArbitraryRange"/> summarise them (null when none was evaluated). <see cref="ExitCurve"/> is the
 /// offline early-exit curve of OJFA and N-NJTC (null without either, and in a results.json written before it existed).
+/// <see cref="ArbitrarySample"/> says how the arbitrary jumps were sampled when a seeded sample left some out (null
+/// when they are all, a list, or a sample that covered every jump).
 /// </summary>
 public sealed record EvalResult(
     int NLayer,
@@ -53,7 +55,8 @@ public sealed record EvalResult(
     ArbitraryRange? ArbitraryRange,
     SanityCheck Sanity,
     EvalThroughput Throughput,
-    ExitCurve? ExitCurve = null)
+    ExitCurve? ExitCurve = null,
+    ArbitrarySample? ArbitrarySample = null)
 {
     /// <summary>Exit levels k = 0 … L−2.</summary>
     public IReadOnlyList<int> ExitLevels => Enumerable.Range(0, NLayer - 1).ToList();

@@ -15,7 +15,7 @@ public sealed record EvalSettings(ArbitrarySelection Arbitrary, int? BatchRows =
     /// <summary>The most rows per head call chosen automatically.</summary>
     public const int MaxAutoRows = 4096;
 
-    public static EvalSettings Default { get; } = new(ArbitrarySelection.Everything);
+    public static EvalSettings Default { get; } = new(ArbitrarySelection.Default);
 
     public int EffectiveThreads => Math.Max(1, Threads ?? CpuBudget.Current().Cores);
 

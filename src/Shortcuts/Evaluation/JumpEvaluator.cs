@@ -61,18 +61,28 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
         }
         int exitLevels = nLayer - 1;
         var available = Enumerable.Range(0, exitLevels).Where(m => jumps.Levels[m] is not null).ToList();
-        IReadOnlyList<int> arbitrary;
-        try
-        {
-            // Arbitrary choices compare jumps with each other: meaningless with only the OJFA jump at hand.
-            arbitrary = settings.Arbitrary.All && available.Count < exitLevels ? [] : settings.Arbitrary.Resolve(available, exitLevels);
-        }
-        catch (ArgumentException e)
-        {
-            throw new EvaluationException(e.Message);
-        }
         bool nnjtc = available.Count == exitLevels;
         bool ojfa = jumps.Ojfa >= 0 && jumps.Ojfa < exitLevels && jumps.Levels[jumps.Ojfa] is not null;
+        var selection = settings.Arbitrary;
+        IReadOnlyList<int> arbitrary;
+        ArbitrarySample? sample = null;
+        // Arbitrary choices compare jumps with each other: meaningless with only the OJFA jump at hand, unless listed.
+        if ((selection.All || selection.IsSample) && !nnjtc)
+        {
+            arbitrary = [];
+        }
+        else
+        {
+            try
+            {
+                arbitrary = selection.Resolve(available, exitLevels, ojfa ? jumps.Ojfa : -1);
+            }
+            catch (ArgumentException e)
+            {
+                throw new EvaluationException(e.Message);
+            }
+            sample = selection.SampleOf(available);
+        }
         bool joint = jumps.Joint is not null;
 
         var keys = new List<int>[nLayer];
@@ -87,7 +97,7 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
         }
         keys[nLayer - 1] = [IdentityKey];
         long vectors = keys.Sum(list => (long)list.Count) * samples.Count;
-        return new EvalPlan(arbitrary, nnjtc, ojfa, joint, keys, vectors);
+        return new EvalPlan(arbitrary, sample, nnjtc, ojfa, joint, keys, vectors);
     }
 
     /// <summary>Evaluates <paramref name="jumps"/> on <paramref name="samples"/>. <paramref name="progress"/> gets
@@ -202,7 +212,8 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             arbitrary.Count > 0 ? Range(arbitrary.Values, exitLevels) : null,
             sanity,
             new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds),
-            Curve(ojfaPredictions, nnjtcPredictions, targets, nLayer));
+            Curve(ojfaPredictions, nnjtcPredictions, targets, nLayer),
+            plan.ArbitrarySample);
     }
 
     private static ExitCurve? Curve(ExitPredictions? ojfa, ExitPredictions? nnjtc, int[] targets, int nLayer)
@@ -254,7 +265,9 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
     private const long MinMultiplyAddsPerSlice = 1 << 16;
 }
 
-/// <summary>What an evaluation covers: the arbitrary jumps m scored, which of N-NJTC, OJFA and joint are present, the
-/// shortcut keys per level (identity −1, joint −2, jump m as m; level L−1 holds identity only), and the number of
-/// hidden vectors through the head.</summary>
-public sealed record EvalPlan(IReadOnlyList<int> Arbitrary, bool Nnjtc, bool Ojfa, bool Joint, IReadOnlyList<List<int>> Keys, long HeadVectors);
+/// <summary>What an evaluation covers: the arbitrary jumps m scored (increasing) and, when they are a seeded sample
+/// that left jumps out, how it was drawn (null otherwise); which of N-NJTC, OJFA and joint are present; the shortcut
+/// keys per level (identity −1, joint −2, jump m as m; level L−1 holds identity only); and the number of hidden
+/// vectors through the head.</summary>
+public sealed record EvalPlan(
+    IReadOnlyList<int> Arbitrary, ArbitrarySample? ArbitrarySample, bool Nnjtc, bool Ojfa, bool Joint, IReadOnlyList<List<int>> Keys, long HeadVectors);

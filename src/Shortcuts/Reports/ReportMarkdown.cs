@@ -69,7 +69,10 @@ public static class ReportMarkdown
         Blank();
         if (result.Arbitrary.Count > 0)
         {
-            Line($"Arbitrary choices: {result.Arbitrary.Count} jumps ({string.Join(", ", result.Arbitrary.Keys.Order())}), each used at every exit level; their mean is in the table, their range in results.json (`arbitrary_range`).");
+            string sampled = result.ArbitrarySample is { } sample
+                ? $", a seeded sample of {sample.Size} of the {sample.Available} jumps (seed {sample.Seed}, always holding OJFA's jump {result.OjfaJump})"
+                : "";
+            Line($"Arbitrary choices: {result.Arbitrary.Count} jumps ({string.Join(", ", result.Arbitrary.Keys.Order())}){sampled}, each used at every exit level; their mean is in the table, their range in results.json (`arbitrary_range`).");
             Blank();
         }
 

@@ -7,7 +7,8 @@ namespace LlamaJump.Shortcuts.Reports;
 /// <summary>
 /// results.json, schema version 1, as documented in RESULTS.md beside this file: snake_case keys in a fixed order,
 /// lists over exit levels k = 0 … L−2, methods the jump file lacks left out. <see cref="Parse"/> reads it back
-/// (throughput is not stored and reads as zero; a file without <c>exit_curve</c> reads with a null curve).
+/// (throughput is not stored and reads as zero; a file without <c>exit_curve</c> reads with a null curve, one without
+/// <c>arbitrary_sample</c> with a null sample).
 /// </summary>
 public static class ResultsJson
 {
@@ -80,6 +81,15 @@ public static class ResultsJson
             json.WriteStartObject("arbitrary_range");
             Range(json, "precision", range.Precision);
             Range(json, "surprisal", range.Surprisal);
+            json.WriteEndObject();
+        }
+
+        if (result.ArbitrarySample is { } sample)
+        {
+            json.WriteStartObject("arbitrary_sample");
+            json.WriteNumber("size", sample.Size);
+            json.WriteNumber("available", sample.Available);
+            json.WriteNumber("seed", sample.Seed);
             json.WriteEndObject();
         }
 
@@ -243,6 +253,11 @@ public static class ResultsJson
         {
             range = new ArbitraryRange(ReadRange(r.GetProperty("precision")), ReadRange(r.GetProperty("surprisal")));
         }
+        ArbitrarySample? sample = null;
+        if (root.TryGetProperty("arbitrary_sample", out var a))
+        {
+            sample = new ArbitrarySample(a.GetProperty("size").GetInt32(), a.GetProperty("available").GetInt32(), a.GetProperty("seed").GetInt32());
+        }
         var s = root.GetProperty("sanity");
         var sanity = new SanityCheck(s.GetProperty("level").GetInt32(), ReadNumber(s.GetProperty("identity_precision")),
             ReadNumber(s.GetProperty("identity_surprisal")), ReadNumber(s.GetProperty("dump_surprisal")));
@@ -250,7 +265,7 @@ public static class ResultsJson
             Method(EvalMethods.Identity) ?? throw new KeyNotFoundException("methods.identity is missing"),
             Method(EvalMethods.Nnjtc), Method(EvalMethods.Ojfa), Method(EvalMethods.Joint), arbitrary,
             Method(EvalMethods.ArbitraryMean), range, sanity, new EvalThroughput(0, 0, 0),
-            root.TryGetProperty("exit_curve", out var c) ? ReadCurve(c) : null);
+            root.TryGetProperty("exit_curve", out var c) ? ReadCurve(c) : null, sample);
         return new EvalReport(model, dump, jumps, parameters, result);
     }
 

@@ -138,8 +138,42 @@ public sealed class EvaluationMetricsTests
         result.Arbitrary.Should().BeEmpty();
         result.ArbitraryMean.Should().BeNull();
         result.ArbitraryRange.Should().BeNull();
-        var explicitOther = () => new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Parse("0"))).Plan(samples, set);
+        var explicitOther = () => new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Parse("list:0"))).Plan(samples, set);
         explicitOther.Should().Throw<EvaluationException>().WithMessage("*does not hold jump 0*");
+        new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Sample(2))).Plan(samples, set).Arbitrary
+            .Should().BeEmpty("a sample, like all, compares jumps with each other: nothing to compare with only OJFA's jump");
+    }
+
+    [Fact]
+    public void A_sample_of_two_plans_exactly_two_arbitrary_jumps_including_ojfa()
+    {
+        var head = ProjectionHead.Random(nEmbd: 8, nVocab: 12, seed: 19);
+        var samples = EvalFixtures.Samples(head, nLayer: 8, count: 20, seed: 20);
+        var set = EvalFixtures.RandomSet(8, 8, rank: 2, ojfa: 5, seed: 80);
+        var evaluator = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Sample(2, seed: 3)));
+
+        var plan = evaluator.Plan(samples, set);
+        var result = evaluator.Evaluate(samples, set);
+
+        plan.Arbitrary.Should().HaveCount(2).And.Contain(5).And.BeInAscendingOrder();
+        plan.ArbitrarySample.Should().Be(new ArbitrarySample(2, 7, 3));
+        plan.Nnjtc.Should().BeTrue("N-NJTC and OJFA are their own methods whatever the sample");
+        plan.Ojfa.Should().BeTrue();
+        int other = plan.Arbitrary.Single(m => m != 5);
+        for (int k = 0; k < 7; k++)
+        {
+            // identity, joint, N-NJTC's jump k, OJFA's jump 5 and the other sampled jump, each once
+            plan.Keys[k].Should().BeEquivalentTo(new[] { -1, -2, k, 5, other }.Distinct());
+        }
+        result.Arbitrary.Keys.Should().Equal(plan.Arbitrary);
+        result.ArbitrarySample.Should().Be(plan.ArbitrarySample);
+        evaluator.Plan(samples, set).Arbitrary.Should().Equal(plan.Arbitrary, "the sample is deterministic");
+
+        var whole = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Sample(7))).Plan(samples, set);
+        whole.Arbitrary.Should().Equal(0, 1, 2, 3, 4, 5, 6);
+        whole.ArbitrarySample.Should().BeNull("a sample of every jump is all of them");
+        new JumpEvaluator(head, EvalSettings.Default).Plan(samples, set).Arbitrary.Should().Equal(whole.Arbitrary,
+            "the default sample of 8 is every jump of an 8-block model");
     }
 
     [Fact]
@@ -159,7 +193,7 @@ public sealed class EvaluationMetricsTests
         none.Nnjtc.Should().NotBeNull();
         none.Ojfa!.Precision.Should().Equal(some.Ojfa!.Precision);
 
-        var outOfRange = () => new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Parse("4"))).Plan(samples, set);
+        var outOfRange = () => new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Parse("list:4"))).Plan(samples, set);
         outOfRange.Should().Throw<EvaluationException>().WithMessage("*no jump 4*");
     }
 
@@ -167,17 +201,46 @@ public sealed class EvaluationMetricsTests
     [InlineData("all", true, new int[0])]
     [InlineData(" none ", false, new int[0])]
     [InlineData("5,0,3,3", false, new[] { 0, 3, 5 })]
+    [InlineData("list:3", false, new[] { 3 })]
+    [InlineData("LIST: 4, 1", false, new[] { 1, 4 })]
     public void Arbitrary_selections_parse(string text, bool all, int[] jumps)
     {
         var selection = ArbitrarySelection.Parse(text);
         selection.All.Should().Be(all);
         selection.Jumps.Should().Equal(jumps);
+        selection.IsSample.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData(" 8 ", 8)]
+    [InlineData("31", 31)]
+    public void A_bare_positive_integer_is_a_sample_size(string text, int size)
+    {
+        var selection = ArbitrarySelection.Parse(text);
+        selection.IsSample.Should().BeTrue();
+        selection.SampleSize.Should().Be(size);
+        selection.Seed.Should().Be(0);
+        selection.All.Should().BeFalse();
+        selection.IsNone.Should().BeFalse();
+        selection.Jumps.Should().BeEmpty();
+        selection.WithSeed(9).Seed.Should().Be(9);
+        selection.WithSeed(9).SampleSize.Should().Be(size);
+        var list = ArbitrarySelection.Parse("0,3").WithSeed(9);
+        list.Jumps.Should().Equal(0, 3);
+        list.IsSample.Should().BeFalse("a list has no seed");
+        ArbitrarySelection.Default.SampleSize.Should().Be(ArbitrarySelection.DefaultSample);
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("1,,2")]
+    [InlineData("3,")]
     [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("+3")]
+    [InlineData("list:")]
+    [InlineData("list:-1")]
     [InlineData("some")]
     public void Bad_arbitrary_selections_are_refused(string text)
     {

@@ -14,14 +14,14 @@ public sealed class ReportTests
 {
     private const int NLayer = 6;
 
-    private static EvalReport Report(bool ojfaOnly = false, bool withD = true)
+    private static EvalReport Report(bool ojfaOnly = false, bool withD = true, ArbitrarySelection? arbitrary = null)
     {
         var head = ProjectionHead.Random(nEmbd: 8, nVocab: 20, seed: 1);
         var samples = EvalFixtures.Samples(head, NLayer, count: 60, seed: 2);
         var set = ojfaOnly
             ? EvalFixtures.Set(NLayer, 8, [null, null, null, EvalFixtures.RandomJump(8, 2, 3), null], joint: null, ojfa: 3, d: withD ? null : [])
             : EvalFixtures.RandomSet(NLayer, 8, rank: 2, ojfa: 3, seed: 4);
-        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set);
+        var result = new JumpEvaluator(head, new EvalSettings(arbitrary ?? ArbitrarySelection.Default)).Evaluate(samples, set);
         var jumps = ReportJumps.From("jumps.gguf", set);
         return new EvalReport(
             new ReportModel("tiny.gguf", new string('a', 64), "llama", NLayer, 8, 20),
@@ -96,6 +96,27 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void A_sampled_arbitrary_band_is_recorded_in_results_json_and_report_md()
+    {
+        var report = Report(arbitrary: ArbitrarySelection.Sample(2, seed: 5));
+        using var json = JsonDocument.Parse(ResultsJson.Write(report));
+        var root = json.RootElement;
+
+        var sampled = root.GetProperty("methods").GetProperty("arbitrary").EnumerateObject().Select(p => int.Parse(p.Name, CultureInfo.InvariantCulture)).ToList();
+        sampled.Should().HaveCount(2).And.Contain(3, "the sample always holds m*");
+        root.GetProperty("arbitrary_sample").GetProperty("size").GetInt32().Should().Be(2);
+        root.GetProperty("arbitrary_sample").GetProperty("available").GetInt32().Should().Be(NLayer - 1);
+        root.GetProperty("arbitrary_sample").GetProperty("seed").GetInt32().Should().Be(5);
+        ResultsJson.Parse(ResultsJson.Write(report)).Result.ArbitrarySample.Should().Be(new ArbitrarySample(2, NLayer - 1, 5));
+        ReportMarkdown.Write(report, []).Should().Contain($"a seeded sample of 2 of the {NLayer - 1} jumps (seed 5");
+
+        var all = Report();
+        all.Result.ArbitrarySample.Should().BeNull("the default sample of 8 covers the 5 jumps of a 6-block model");
+        ResultsJson.Write(all).Should().NotContain("arbitrary_sample");
+        ReportMarkdown.Write(all, []).Should().NotContain("seeded sample");
+    }
+
+    [Fact]
     public void An_ojfa_only_report_leaves_out_what_the_jump_file_lacks()
     {
         var report = Report(ojfaOnly: true);
@@ -150,7 +171,6 @@ public sealed class ReportTests
     public void Every_results_json_key_is_documented_in_RESULTS_md()
     {
         string doc = File.ReadAllText(Path.Combine(RepoRoot(), "src", "Shortcuts", "Reports", "RESULTS.md"));
-        using var json = JsonDocument.Parse(ResultsJson.Write(Report()));
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         void Collect(JsonElement element, string path)
         {
@@ -162,9 +182,13 @@ public sealed class ReportTests
                 Collect(property.Value, full);
             }
         }
-        Collect(json.RootElement, "");
+        foreach (var report in new[] { Report(), Report(arbitrary: ArbitrarySelection.Sample(2, seed: 5)) })
+        {
+            using var json = JsonDocument.Parse(ResultsJson.Write(report));
+            Collect(json.RootElement, "");
+        }
 
-        keys.Should().Contain("methods.<method>.precision").And.Contain("methods.arbitrary.<m>.surprisal");
+        keys.Should().Contain("arbitrary_sample.seed").And.Contain("methods.<method>.precision").And.Contain("methods.arbitrary.<m>.surprisal");
         foreach (string key in keys)
         {
             doc.Should().Contain($"`{key}`", "every results.json key is documented");
