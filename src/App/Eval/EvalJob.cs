@@ -54,7 +54,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
 
         NativeLog.Quiet(log);
         using var session = ModelSession.Open(modelPath, new SessionOptions(SequenceCount: 1, MaxTokens: 16, Threads: options.Threads));
-        var settings = new EvalSettings(options.Arbitrary, options.BatchRows, options.Threads);
+        var settings = new EvalSettings(options.Arbitrary, options.BatchRows, options.Threads, options.ArbitraryRows);
         var evaluator = new JumpEvaluator(new ModelSessionHead(session), settings);
         var samples = new DumpEvalSamples(test);
         EvalPlan plan;
@@ -124,7 +124,8 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         if (plan.Arbitrary.Count > 0)
         {
             names.Add($"{plan.Arbitrary.Count} arbitrary jump{(plan.Arbitrary.Count == 1 ? "" : "s")} ({string.Join(",", plan.Arbitrary)}"
-                + (plan.ArbitrarySample is { } s ? $", a sample of {s.Size} of {s.Available}, seed {s.Seed})" : ")"));
+                + (plan.ArbitrarySample is { } s ? $", a sample of {s.Size} of {s.Available}, seed {s.Seed}" : "")
+                + (plan.ArbitraryRows < plan.RowCounts[0].Max() ? $", on the first {plan.ArbitraryRows} test samples)" : ")"));
         }
         return string.Join(", ", names);
     }

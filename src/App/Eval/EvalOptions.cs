@@ -4,7 +4,8 @@ namespace LlamaJump.App.Eval;
 
 /// <summary><c>llamajump eval</c>'s options, validated: the dump directory, the jump file, the results directory,
 /// whether stdout gets results.json instead of the table, the model (null: the dump manifest's model file, resolved
-/// by name), the arbitrary jumps to score, hidden vectors per head call (null: automatic), and CPU threads (null: all cores).</summary>
+/// by name), the arbitrary jumps to score, hidden vectors per head call (null: automatic), CPU threads (null: all cores),
+/// and the test samples the arbitrary jumps are scored on (null: all; see <see cref="EvalSettings.DefaultArbitraryRows"/>).</summary>
 public sealed record EvalOptions(
     string Dump,
     string Jumps,
@@ -13,4 +14,5 @@ public sealed record EvalOptions(
     string? Model,
     ArbitrarySelection Arbitrary,
     int? BatchRows,
-    int? Threads);
+    int? Threads,
+    int? ArbitraryRows = EvalSettings.DefaultArbitraryRows);

@@ -24,12 +24,17 @@ public static class EvalVerb
             Description = $"Arbitrary-choice jumps m to score at every level: N (a positive integer alone) for a seeded sample of N jumps that always holds OJFA's m* (N ≥ the jumps available: all), all, none, a list of two or more like 0,3,5, or {ArbitrarySelection.ListPrefix}3 for any list incl. one jump. N-NJTC and OJFA are scored regardless. The default sample is all jumps of a model with ≤ 9 blocks and {ArbitrarySelection.DefaultSample} of 31 on a 32-block 7B",
             DefaultValueFactory = _ => ArbitrarySelection.DefaultSample.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        var arbitraryRows = new Option<string>("--arbitrary-rows")
+        {
+            Description = $"Test samples the arbitrary jumps are scored on: the first N of the test split (a seeded random sample already), or all; identity, N-NJTC, OJFA and joint always use all",
+            DefaultValueFactory = _ => EvalSettings.DefaultArbitraryRows.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         var arbitrarySeed = new Option<int>("--arbitrary-seed") { Description = "Seed of the --arbitrary N sample (SplitMix64 partial Fisher–Yates, the same on every platform)", DefaultValueFactory = _ => 0 };
         var batch = new Option<int?>("--batch") { Description = "Hidden vectors per head call (default: as many as 64 MiB of logits hold, at most 4096)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("eval", "Precision@1 and Surprisal of identity, N-NJTC, OJFA, arbitrary and joint shortcuts at every exit level, with plots and a report")
         {
-            dump, jumps, output, json, model, arbitrary, arbitrarySeed, batch, threads,
+            dump, jumps, output, json, model, arbitrary, arbitrarySeed, arbitraryRows, batch, threads,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -46,11 +51,18 @@ public static class EvalVerb
                 parse.GetValue(dump)!, parse.GetValue(jumps)!, parse.GetValue(output)!, parse.GetValue(json),
                 parse.GetValue(model), selection,
                 parse.GetValue(batch) is { } b ? Positive(b, "--batch") : null,
-                parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null);
+                parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null,
+                ArbitraryRows(parse.GetValue(arbitraryRows)!));
             return Execute(context, options);
         }));
         return command;
     }
+
+    /// <summary>"all" (null) or a positive count.</summary>
+    private static int? ArbitraryRows(string text) =>
+        text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) ? null
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+        : throw new UserInputException($"--arbitrary-rows must be a positive number of test samples or all, not '{text}'");
 
     private static int Positive(int value, string name) =>
         value > 0 ? value : throw new UserInputException($"{name} must be positive (got {value})");

@@ -38,7 +38,9 @@ public sealed record EvalThroughput(long HeadVectors, double HeadSeconds, double
 /// and <see cref="ArbitraryRange"/> summarise them (null when none was evaluated). <see cref="ExitCurve"/> is the
 /// offline early-exit curve of OJFA and N-NJTC (null without either, and in a results.json written before it existed).
 /// <see cref="ArbitrarySample"/> says how the arbitrary jumps were sampled when a seeded sample left some out (null
-/// when they are all, a list, or a sample that covered every jump).
+/// when they are all, a list, or a sample that covered every jump). <see cref="ArbitraryRows"/> is the number of test
+/// samples the arbitrary jumps were scored on where that is fewer than <see cref="SampleCount"/> (null: all; at level
+/// m the jump m is N-NJTC's and scored on all).
 /// </summary>
 public sealed record EvalResult(
     int NLayer,
@@ -56,7 +58,8 @@ public sealed record EvalResult(
     SanityCheck Sanity,
     EvalThroughput Throughput,
     ExitCurve? ExitCurve = null,
-    ArbitrarySample? ArbitrarySample = null)
+    ArbitrarySample? ArbitrarySample = null,
+    int? ArbitraryRows = null)
 {
     /// <summary>Exit levels k = 0 … L−2.</summary>
     public IReadOnlyList<int> ExitLevels => Enumerable.Range(0, NLayer - 1).ToList();

@@ -96,8 +96,11 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             keys[k] = [.. set];
         }
         keys[nLayer - 1] = [IdentityKey];
-        long vectors = keys.Sum(list => (long)list.Count) * samples.Count;
-        return new EvalPlan(arbitrary, sample, nnjtc, ojfa, joint, keys, vectors);
+        int arbitraryRows = Math.Min(samples.Count, settings.ArbitraryRows ?? samples.Count);
+        var rowCounts = keys.Select((list, level) => list.Select(key =>
+            key == IdentityKey || key == JointKey || (nnjtc && key == level) || (ojfa && key == jumps.Ojfa) ? samples.Count : arbitraryRows).ToArray()).ToList();
+        long vectors = rowCounts.Sum(counts => counts.Sum(c => (long)c));
+        return new EvalPlan(arbitrary, sample, nnjtc, ojfa, joint, keys, vectors, rowCounts, arbitraryRows);
     }
 
     /// <summary>Evaluates <paramref name="jumps"/> on <paramref name="samples"/>. <paramref name="progress"/> gets
@@ -145,10 +148,14 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             var keys = plan.Keys[level];
             for (int first = 0; first < count; first += batch)
             {
-                int rows = Math.Min(batch, count - first);
-                samples.ReadRows(level, first, hidden.AsSpan(0, rows * nEmbd));
+                int batchRows = Math.Min(batch, count - first);
+                samples.ReadRows(level, first, hidden.AsSpan(0, batchRows * nEmbd));
                 for (int j = 0; j < keys.Count; j++)
                 {
+                    // a key scored on fewer samples (an arbitrary-only jump) takes this batch's rows below its count
+                    int rows = Math.Clamp(plan.RowCounts[level][j] - first, 0, batchRows);
+                    if (rows == 0)
+                        continue;
                     var input = hidden;
                     if (keys[j] != IdentityKey)
                     {
@@ -194,8 +201,8 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             for (int k = 0; k < exitLevels; k++)
             {
                 int j = plan.Keys[k].IndexOf(keyAtLevel(k));
-                precision[k] = (double)hitCounts[k][j] / count;
-                meanSurprisal[k] = surprisalSums[k][j] / count;
+                precision[k] = (double)hitCounts[k][j] / plan.RowCounts[k][j];
+                meanSurprisal[k] = surprisalSums[k][j] / plan.RowCounts[k][j];
             }
             return new MethodScores(precision, meanSurprisal);
         }
@@ -213,7 +220,8 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             sanity,
             new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds),
             Curve(ojfaPredictions, nnjtcPredictions, targets, nLayer),
-            plan.ArbitrarySample);
+            plan.ArbitrarySample,
+            arbitrary.Count > 0 && plan.ArbitraryRows < count ? plan.ArbitraryRows : null);
     }
 
     private static ExitCurve? Curve(ExitPredictions? ojfa, ExitPredictions? nnjtc, int[] targets, int nLayer)
@@ -269,5 +277,8 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
 /// that left jumps out, how it was drawn (null otherwise); which of N-NJTC, OJFA and joint are present; the shortcut
 /// keys per level (identity −1, joint −2, jump m as m; level L−1 holds identity only); and the number of hidden
 /// vectors through the head.</summary>
+/// <param name="RowCounts">[level][key index]: the test samples each key is scored on (all of them, or
+/// <paramref name="ArbitraryRows"/> for a jump that is only an arbitrary choice at that level).</param>
 public sealed record EvalPlan(
-    IReadOnlyList<int> Arbitrary, ArbitrarySample? ArbitrarySample, bool Nnjtc, bool Ojfa, bool Joint, IReadOnlyList<List<int>> Keys, long HeadVectors);
+    IReadOnlyList<int> Arbitrary, ArbitrarySample? ArbitrarySample, bool Nnjtc, bool Ojfa, bool Joint, IReadOnlyList<List<int>> Keys, long HeadVectors,
+    IReadOnlyList<int[]> RowCounts, int ArbitraryRows);

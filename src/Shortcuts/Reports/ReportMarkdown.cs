@@ -72,7 +72,8 @@ public static class ReportMarkdown
             string sampled = result.ArbitrarySample is { } sample
                 ? $", a seeded sample of {sample.Size} of the {sample.Available} jumps (seed {sample.Seed}, always holding OJFA's jump {result.OjfaJump})"
                 : "";
-            Line($"Arbitrary choices: {result.Arbitrary.Count} jumps ({string.Join(", ", result.Arbitrary.Keys.Order())}){sampled}, each used at every exit level; their mean is in the table, their range in results.json (`arbitrary_range`).");
+            string scoredOn = result.ArbitraryRows is { } r ? $", scored on the first {r} of the {result.SampleCount} test samples" : "";
+            Line($"Arbitrary choices: {result.Arbitrary.Count} jumps ({string.Join(", ", result.Arbitrary.Keys.Order())}){sampled}, each used at every exit level{scoredOn}; their mean is in the table, their range in results.json (`arbitrary_range`).");
             Blank();
         }
 

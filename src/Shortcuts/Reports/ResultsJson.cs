@@ -92,6 +92,10 @@ public static class ResultsJson
             json.WriteNumber("seed", sample.Seed);
             json.WriteEndObject();
         }
+        if (result.ArbitraryRows is { } arbitraryRows)
+        {
+            json.WriteNumber("arbitrary_rows", arbitraryRows);
+        }
 
         json.WriteStartObject("sanity");
         json.WriteNumber("level", result.Sanity.Level);
@@ -265,7 +269,8 @@ public static class ResultsJson
             Method(EvalMethods.Identity) ?? throw new KeyNotFoundException("methods.identity is missing"),
             Method(EvalMethods.Nnjtc), Method(EvalMethods.Ojfa), Method(EvalMethods.Joint), arbitrary,
             Method(EvalMethods.ArbitraryMean), range, sanity, new EvalThroughput(0, 0, 0),
-            root.TryGetProperty("exit_curve", out var c) ? ReadCurve(c) : null, sample);
+            root.TryGetProperty("exit_curve", out var c) ? ReadCurve(c) : null, sample,
+            root.TryGetProperty("arbitrary_rows", out var ar) ? ar.GetInt32() : null);
         return new EvalReport(model, dump, jumps, parameters, result);
     }
 

@@ -37,6 +37,23 @@ public sealed class EvalArbitraryOptionTests
         Directory.Exists(missing).Should().BeFalse("nothing is created for a refused selection");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("half")]
+    public void A_bad_arbitrary_rows_is_one_error_line_and_exit_code_2(string value)
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "llamajump-no-such-dir-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, stderr) = Run("eval", "--dump", missing, "--jumps", Path.Combine(missing, "j.gguf"), "--out", Path.Combine(missing, "r"),
+            $"--arbitrary-rows={value}");
+
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+            .Which.Should().Be($"llamajump: error: --arbitrary-rows must be a positive number of test samples or all, not '{value}'");
+        Directory.Exists(missing).Should().BeFalse();
+    }
+
     [Fact]
     public void The_help_gives_the_syntax_the_default_and_the_seed()
     {
@@ -47,5 +64,6 @@ public sealed class EvalArbitraryOptionTests
         help.Should().Contain("--arbitrary").And.Contain("seeded sample of N jumps").And.Contain("list:3").And.Contain("0,3,5");
         help.Should().Contain($"[default: {ArbitrarySelection.DefaultSample}]");
         help.Should().Contain("--arbitrary-seed").And.Contain("[default: 0]");
+        help.Should().Contain("--arbitrary-rows").And.Contain($"[default: {EvalSettings.DefaultArbitraryRows}]");
     }
 }

@@ -177,6 +177,53 @@ public sealed class EvaluationMetricsTests
     }
 
     [Fact]
+    public void Arbitrary_rows_limit_only_the_arbitrary_only_jumps_to_the_first_test_samples()
+    {
+        var head = ProjectionHead.Random(nEmbd: 8, nVocab: 12, seed: 13);
+        var samples = EvalFixtures.Samples(head, nLayer: 5, count: 50, seed: 14);
+        var set = EvalFixtures.RandomSet(5, 8, rank: 2, ojfa: 3, seed: 41);
+        var everything = ArbitrarySelection.Everything;
+
+        // batches of 7 do not align with the cap of 20: the cap must cut inside a batch
+        var capped = new JumpEvaluator(head, new EvalSettings(everything, BatchRows: 7, ArbitraryRows: 20));
+        var plan = capped.Plan(samples, set);
+        var result = capped.Evaluate(samples, set);
+        var full = new JumpEvaluator(head, new EvalSettings(everything, ArbitraryRows: null)).Evaluate(samples, set);
+        var first20 = new JumpEvaluator(head, new EvalSettings(everything, ArbitraryRows: null)).Evaluate(new FirstSamples(samples, 20), set);
+
+        // per exit level: identity, joint, jump k (N-NJTC), jump 3 (OJFA) on 50; the other arbitrary jumps on 20
+        long expected = 0;
+        for (int k = 0; k < 4; k++)
+            expected += 50L * (k == 3 ? 3 : 4) + 20L * (k == 3 ? 3 : 2);
+        plan.HeadVectors.Should().Be(expected + 50);
+        result.ArbitraryRows.Should().Be(20);
+        result.Nnjtc!.Precision.Should().Equal(full.Nnjtc!.Precision);
+        result.Ojfa!.Surprisal.Should().Equal(full.Ojfa!.Surprisal);
+        result.Identity.Precision.Should().Equal(full.Identity.Precision);
+        foreach (int m in new[] { 0, 1, 2 })
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                var expectedScores = k == m || m == 3 ? full.Arbitrary[m] : first20.Arbitrary[m];
+                result.Arbitrary[m].Precision[k].Should().Be(expectedScores.Precision[k], $"jump {m} at level {k}");
+                result.Arbitrary[m].Surprisal[k].Should().BeApproximately(expectedScores.Surprisal[k], 1e-12);
+            }
+        }
+        full.ArbitraryRows.Should().BeNull();
+    }
+
+    /// <summary>The first <paramref name="count"/> samples of <paramref name="inner"/>.</summary>
+    private sealed class FirstSamples(IEvalSamples inner, int count) : IEvalSamples
+    {
+        public int Count => count;
+        public int NLayer => inner.NLayer;
+        public int NEmbd => inner.NEmbd;
+        public int Top1(int row) => inner.Top1(row);
+        public float Top1LogProb(int row) => inner.Top1LogProb(row);
+        public void ReadRows(int block, int firstRow, Span<float> destination) => inner.ReadRows(block, firstRow, destination);
+    }
+
+    [Fact]
     public void Arbitrary_choices_can_be_restricted_or_skipped()
     {
         var head = ProjectionHead.Random(nEmbd: 8, nVocab: 12, seed: 11);
