@@ -31,7 +31,7 @@ public static class BenchVerb
             Print(context.Out, result);
             return ExitCodes.Success;
         }));
-        return new Command("bench", "Benchmarks that print ratios measured side by side") { dump, MakeModel(context), BenchExitCommand.Create(context), BenchLoadCommand.Create(context), BenchChatCommand.Create(context), BenchConversationCommand.Create(context) };
+        return new Command("bench", "Benchmarks that print ratios measured side by side") { dump, MakeModel(context), BenchExitCommand.Create(context), BenchLoadCommand.Create(context), BenchChatCommand.Create(context), BenchConversationCommand.Create(context), BenchParityCommand.Create(context) };
     }
 
     private static Command MakeModel(JobContext context)

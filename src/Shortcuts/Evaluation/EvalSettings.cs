@@ -12,13 +12,14 @@ public sealed record EvalSettings(ArbitrarySelection Arbitrary, int? BatchRows =
 {
     /// <summary>
     /// Test samples the arbitrary band is scored on by default. The band (the paper's Figure 2) shows how far the
-    /// choice of jump moves precision; 300 samples put a mean precision within ±0.06 (two standard errors at
-    /// p = 0.5), well inside the band's spread. With the default sample of 8 jumps it bounds the band at
-    /// 7 · (L−1) · 300 extra head rows: on Llama-2-7B with the paper's 3 000 test samples, 65 k of the 440 k rows
-    /// instead of 680 k of 1 M (27 instead of 62 minutes at the 269 rows/s measured on 2 cores, README "7B").
-    /// The dump's test split is a seeded random sample of the corpus, so its first samples are a random subsample.
+    /// choice of jump moves precision; 200 samples put a band member's mean precision within ±0.07 (two standard
+    /// errors at p = 0.5), well inside the band's spread. With the default sample of 8 jumps it bounds the band at
+    /// about 7 · (L−1) · 200 extra head rows: on Llama-2-7B with the paper's 3 000 test samples, 42 k of 414 k rows
+    /// instead of 630 k of 1.0 M (26–30 instead of 62–72 minutes at the 231–269 rows/s measured on 2 cores; README
+    /// "The paper's shapes, measured"). The dump's test split is a seeded random sample of the corpus, so its first
+    /// samples are a random subsample.
     /// </summary>
-    public const int DefaultArbitraryRows = 300;
+    public const int DefaultArbitraryRows = 200;
 
     /// <summary>The most logits one head call may return (64 MiB of floats).</summary>
     public const int MaxLogitFloats = 1 << 24;
