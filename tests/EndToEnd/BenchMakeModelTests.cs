@@ -91,11 +91,11 @@ public sealed class BenchMakeModelTests : IDisposable
         // (256), rows of n_ff = 256 are
         string output = Path.Combine(_dir, "gpt2-q4k.gguf");
         var built = Cli.Llamajump("bench", "make-model", "--out", output, "--preset", "gpt2-xl",
-            "--blocks", "1", "--embd", "64", "--ff", "256", "--heads", "4", "--type", "q4_k");
+            "--blocks", "4", "--embd", "64", "--ff", "256", "--heads", "4", "--type", "q4_k");
 
         built.ExitCode.Should().Be(0, built.Stderr);
-        built.Stdout.Should().Contain("shape  gpt2, 1 blocks, n_embd 64, n_ff 256, 4 heads (4 KV, head size 16), Q4_K weights, vocab 50257, seed 1");
-        built.Stdout.Should().Contain("types  6 tensors whose rows are not whole q4_k blocks are q5_0 (llama.cpp's fallback)");
+        built.Stdout.Should().Contain("shape  gpt2, 4 blocks, n_embd 64, n_ff 256, 4 heads (4 KV, head size 16), Q4_K weights, vocab 50257, seed 1");
+        built.Stdout.Should().Contain("types  15 tensors whose rows are not whole q4_k blocks are q5_0 (llama.cpp's fallback)");
         var model = JsonDocument.Parse(Cli.Llamajump("models", "--model", output, "--json").Stdout).RootElement.EnumerateArray().Single();
         model.GetProperty("architecture").GetString().Should().Be("gpt2");
         model.GetProperty("file_type").GetString().Should().Be("Q4_K_S");
@@ -106,6 +106,17 @@ public sealed class BenchMakeModelTests : IDisposable
         dump.ExitCode.Should().Be(0, dump.Stderr);
         var generated = Cli.Llamajump("generate", "--model", q40, "--prompt", "Once upon a time", "--max-tokens", "8");
         generated.ExitCode.Should().Be(0, generated.Stderr);
+
+        // the quantised gpt2 through dump, train and bench exit, whose rows use recompute where gpt2 has no propagation
+        string corpus = Path.Combine(Cli.Shared, "data", "wikitext-2", "wiki.test.raw");
+        var gpt2Dump = Cli.Llamajump("dump", "--model", output, "--corpus", corpus, "--out", Path.Combine(_dir, "gpt2-dump"), "--train", "40", "--test", "5");
+        gpt2Dump.ExitCode.Should().Be(0, gpt2Dump.Stderr);
+        string jumps = Path.Combine(_dir, "gpt2.jumps.gguf");
+        var trained = Cli.Llamajump("train", "--dump", Path.Combine(_dir, "gpt2-dump"), "--out", jumps, "--epochs", "2");
+        trained.ExitCode.Should().Be(0, trained.Stderr);
+        var exits = Cli.Llamajump("bench", "exit", "--model", output, "--jumps", jumps, "--tokens", "4", "--repeats", "1", "--lambdas", "");
+        exits.ExitCode.Should().Be(0, exits.Stderr);
+        exits.Stdout.Should().Contain("exit, never (λ > 1)").And.Contain("exit at block 1, recompute").And.NotContain("propagate");
     }
 
     [Fact]
