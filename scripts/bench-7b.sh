@@ -52,18 +52,16 @@ seconds() { cut -d' ' -f1 "$dir/$1.time"; }
 peak_mib() { awk '{ printf "%.0f", $2 / 1024 }' "$dir/$1.time"; }
 
 summary() {
-  {
-    echo "bench-7b: $preset $type, $(nproc) cores, $(date -u +%Y-%m-%d)"
-    grep -E '^(size|shape|types) ' "$dir/make-model.out" | sed 's/^/  /'
-    printf '%-12s %10s %10s  %s\n' step seconds "peak MiB" result
-    printf '%-12s %10s %10s  %s\n' make-model "$(seconds make-model)" "$(peak_mib make-model)" "$(head -n 1 "$dir/make-model.out")"
-    printf '%-12s %10s %10s  %s\n' dump "$(seconds dump)" "$(peak_mib dump)" \
-      "$(grep -E '^dump: wrote' "$dir/dump.err" | tail -n 1 | sed -E 's/^dump: //') ($(awk -v n="$samples" -v s="$(seconds dump)" 'BEGIN { printf "%.2f", n / s }') samples/s with the model load)"
-    printf '%-12s %10s %10s  %s\n' train "$(seconds train)" "$(peak_mib train)" "$(grep -E '^wrote ' "$dir/train.out" "$dir/train.err" | head -n 1 | sed -E 's/^[^:]*://')"
-    printf '%-12s %10s %10s  %s\n' eval "$(seconds eval)" "$(peak_mib eval)" "$(grep -E 'head throughput' "$dir/eval.err" | sed -E 's/^eval: //')"
-    printf '%-12s %10s %10s  %s\n' bench-exit "$(seconds bench-exit)" "$(peak_mib bench-exit)" "generate at full depth and with exits, alternating:"
-    grep -E '^(mode|full|exit|spec)\b' "$dir/bench-exit.out" | sed 's/^/  /'
-  }
+  echo "bench-7b: $preset $type, $(nproc) cores, $(date -u +%Y-%m-%d)"
+  grep -E '^(size|shape|types) ' "$dir/make-model.out" | sed 's/^/  /'
+  printf '%-12s %10s %10s  %s\n' step seconds "peak MiB" result
+  printf '%-12s %10s %10s  %s\n' make-model "$(seconds make-model)" "$(peak_mib make-model)" "$(head -n 1 "$dir/make-model.out")"
+  printf '%-12s %10s %10s  %s\n' dump "$(seconds dump)" "$(peak_mib dump)" \
+    "$(grep -E '^dump: wrote' "$dir/dump.err" | tail -n 1 | sed -E 's/^dump: //') ($(awk -v n="$samples" -v s="$(seconds dump)" 'BEGIN { printf "%.2f", n / s }') samples/s with the model load)"
+  printf '%-12s %10s %10s  %s\n' train "$(seconds train)" "$(peak_mib train)" "$(grep -E '^wrote ' "$dir/train.out" "$dir/train.err" | head -n 1 | sed -E 's/^[^:]*://')"
+  printf '%-12s %10s %10s  %s\n' eval "$(seconds eval)" "$(peak_mib eval)" "$(grep -E 'head throughput' "$dir/eval.err" | sed -E 's/^eval: //')"
+  printf '%-12s %10s %10s  %s\n' bench-exit "$(seconds bench-exit)" "$(peak_mib bench-exit)" "generate at full depth and with exits, alternating:"
+  grep -E '^(mode|full|exit|spec)\b' "$dir/bench-exit.out" | sed 's/^/  /'
 }
 
 if [[ "$summary_only" == false ]]; then

@@ -5,20 +5,11 @@ namespace LlamaJump.Interop;
 
 /// <summary>
 /// ggml's own quantisers and dequantisers (libggml-base of the patched build), for writing quantised GGUF tensors and
-/// reading them back. Only the block types of <see cref="Quantizable"/> are accepted: every argument that would reach
+/// reading them back. Only the block types of <see cref="GgmlQuantizedTypes.Writable"/> are accepted: every argument that would reach
 /// a GGML_ASSERT inside ggml (another type, rows that are not whole blocks, short buffers) is refused here first.
 /// </summary>
 public static class GgmlQuantization
 {
-    /// <summary>The quantised types ggml quantises without an importance matrix that this wrapper passes on:
-    /// the legacy 32-element blocks, the k-quants (256-element super-blocks) and the non-linear 4-bit types.</summary>
-    public static IReadOnlyList<GgmlType> Quantizable { get; } =
-    [
-        GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0,
-        GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
-        GgmlType.IQ4_NL, GgmlType.IQ4_XS,
-    ];
-
     /// <summary>True when ggml itself says <paramref name="type"/> cannot be quantised without an importance
     /// matrix (IQ2_XXS, IQ2_XS, IQ1_S in b10361).</summary>
     public static bool RequiresImportanceMatrix(GgmlType type)
@@ -89,8 +80,8 @@ public static class GgmlQuantization
 
     private static void EnsureQuantizable(GgmlType type)
     {
-        if (!Quantizable.Contains(type))
-            throw new ArgumentException($"{type} is not one of the quantised types this build writes ({string.Join(", ", Quantizable)})", nameof(type));
+        if (!GgmlQuantizedTypes.Writable.Contains(type))
+            throw new ArgumentException($"{type} is not one of the quantised types this build writes ({string.Join(", ", GgmlQuantizedTypes.Writable)})", nameof(type));
     }
 
     private static void EnsureWholeBlocks(GgmlType type, long rowLength)

@@ -14,14 +14,8 @@ public static class WeightTypes
 {
     public static IReadOnlyList<GgmlType> Unquantized { get; } = [GgmlType.F32, GgmlType.F16, GgmlType.BF16];
 
-    /// <summary>The block types ggml quantises without an importance matrix (the same list as the Interop's
-    /// GgmlQuantization.Quantizable, which refuses any other).</summary>
-    public static IReadOnlyList<GgmlType> Quantized { get; } =
-    [
-        GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0,
-        GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K,
-        GgmlType.IQ4_NL, GgmlType.IQ4_XS,
-    ];
+    /// <summary><see cref="GgmlQuantizedTypes.Writable"/>: what ggml quantises without an importance matrix.</summary>
+    public static IReadOnlyList<GgmlType> Quantized => GgmlQuantizedTypes.Writable;
 
     public static IReadOnlyList<GgmlType> All { get; } = [.. Unquantized, .. Quantized];
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlamaJump.App;
 using LlamaJump.Gguf;
+using LlamaJump.Interop;
 using LlamaJump.Models;
 
 namespace LlamaJump.App.Bench;
@@ -107,7 +108,7 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
         if (WeightTypes.TryParse(Type, out var type))
             return type;
         bool known = Enum.TryParse<GgmlType>(Type.Trim(), ignoreCase: true, out var other) && Enum.IsDefined(other);
-        string why = known && other is GgmlType.IQ2_XXS or GgmlType.IQ2_XS or GgmlType.IQ1_S or GgmlType.IQ1_M
+        string why = known && GgmlQuantization.RequiresImportanceMatrix(other)
             ? "ggml quantises it only with an importance matrix, which a random model has none of"
             : known ? "make-model cannot write it" : "no ggml type of that name";
         throw new UserInputException($"--type '{Type}': {why}; choose one of {WeightTypes.Names}");

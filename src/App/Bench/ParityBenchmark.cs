@@ -19,15 +19,9 @@ public sealed record ParitySample(double PromptTokensPerSecond, double DecodeTok
 /// pair measured back to back.</summary>
 public sealed record ParityResult(string Model, int Threads, ParityBenchOptions Options, IReadOnlyList<ParitySample> Stock, IReadOnlyList<ParitySample> Patched)
 {
-    public double PromptRatio => Median(Stock.Zip(Patched, (s, p) => p.PromptTokensPerSecond / s.PromptTokensPerSecond));
+    public double PromptRatio => ExitBenchmark.Median(Stock.Zip(Patched, (s, p) => p.PromptTokensPerSecond / s.PromptTokensPerSecond));
 
-    public double DecodeRatio => Median(Stock.Zip(Patched, (s, p) => p.DecodeTokensPerSecond / s.DecodeTokensPerSecond));
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    public double DecodeRatio => ExitBenchmark.Median(Stock.Zip(Patched, (s, p) => p.DecodeTokensPerSecond / s.DecodeTokensPerSecond));
 }
 
 /// <summary>

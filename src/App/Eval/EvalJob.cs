@@ -67,7 +67,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
             throw new UserInputException(e.Message);
         }
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"eval: {session.Describe()}; {test.Count} test samples; {Methods(plan)}; {plan.HeadVectors} hidden vectors through the head, {settings.RowsPerCall(session.NVocab)} per call, {settings.EffectiveThreads} threads"));
+            $"eval: {session.Describe()}; {test.Count} test samples; {Methods(plan, test.Count)}; {plan.HeadVectors} hidden vectors through the head, {settings.RowsPerCall(session.NVocab)} per call, {settings.EffectiveThreads} threads"));
 
         var progress = new ProgressReporter(log, "eval", plan.HeadVectors, "vectors");
         EvalResult result;
@@ -115,7 +115,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         }
     }
 
-    private static string Methods(EvalPlan plan)
+    private static string Methods(EvalPlan plan, int testSamples)
     {
         var names = new List<string> { "identity" };
         if (plan.Nnjtc) names.Add("N-NJTC");
@@ -125,7 +125,7 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         {
             names.Add($"{plan.Arbitrary.Count} arbitrary jump{(plan.Arbitrary.Count == 1 ? "" : "s")} ({string.Join(",", plan.Arbitrary)}"
                 + (plan.ArbitrarySample is { } s ? $", a sample of {s.Size} of {s.Available}, seed {s.Seed}" : "")
-                + (plan.ArbitraryRows < plan.RowCounts[0].Max() ? $", on the first {plan.ArbitraryRows} test samples)" : ")"));
+                + (plan.ArbitraryRows < testSamples ? $", on the first {plan.ArbitraryRows} test samples)" : ")"));
         }
         return string.Join(", ", names);
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using LlamaJump.Gguf;
+using LlamaJump.Tests.Native.Models;
 
 namespace LlamaJump.Tests.Native.EarlyExit;
 
@@ -62,22 +63,21 @@ internal sealed class ReferenceKv
     }
 
     /// <summary>What ggml's CPU mat-mul multiplies a weight by: the activation itself for F32 weights; for Q8_0 and
-    /// Q4_0 weights the activation rounded to Q8_0 blocks (their vec_dot_type): per 32 elements d = amax / 127,
-    /// x ≈ d · round(x / d).</summary>
+    /// Q4_0 weights the activation rounded to Q8_0 blocks (their vec_dot_type, <see cref="HandQ8_0"/>).</summary>
     private double[] ActivationFor(string weight, double[] x)
     {
         if (_file.Tensors.Single(t => t.Name == weight).Type == GgmlType.F32)
             return x;
         var rounded = new double[x.Length];
-        for (int b = 0; b < x.Length / 32; b++)
+        var block = new float[HandQ8_0.BlockElements];
+        for (int b = 0; b < x.Length / block.Length; b++)
         {
-            float amax = 0;
-            for (int i = 0; i < 32; i++)
-                amax = Math.Max(amax, Math.Abs((float)x[32 * b + i]));
-            float d = amax / 127, id = d != 0 ? 1 / d : 0;
+            for (int i = 0; i < block.Length; i++)
+                block[i] = (float)x[block.Length * b + i];
+            var (d, q) = HandQ8_0.Block(block);
             float stored = (float)(Half)d; // the block keeps its scale in fp16
-            for (int i = 0; i < 32; i++)
-                rounded[32 * b + i] = stored * MathF.Round((float)x[32 * b + i] * id, MidpointRounding.AwayFromZero);
+            for (int i = 0; i < block.Length; i++)
+                rounded[block.Length * b + i] = stored * q[i];
         }
         return rounded;
     }

@@ -25,18 +25,14 @@ public sealed class QuantizationTests
         var actual = new byte[GgmlQuantization.RowBytes(GgmlType.Q8_0, 64)];
         GgmlQuantization.Quantize(GgmlType.Q8_0, x, 64, actual);
 
-        // block_q8_0 { ggml_half d; int8_t qs[32]; }: d = amax / 127, q = round(x / d) half away from zero
+        // block_q8_0 { ggml_half d; int8_t qs[32]; }
         var expected = new byte[2 * 34];
         for (int b = 0; b < 2; b++)
         {
-            var block = x.AsSpan(32 * b, 32);
-            float amax = 0;
-            foreach (float v in block)
-                amax = Math.Max(amax, Math.Abs(v));
-            float d = amax / 127, id = d != 0 ? 1 / d : 0;
+            var (d, q) = HandQ8_0.Block(x.AsSpan(32 * b, 32));
             BinaryPrimitives.WriteHalfLittleEndian(expected.AsSpan(34 * b), (Half)d);
             for (int i = 0; i < 32; i++)
-                expected[34 * b + 2 + i] = (byte)(sbyte)MathF.Round(block[i] * id, MidpointRounding.AwayFromZero);
+                expected[34 * b + 2 + i] = (byte)q[i];
         }
         actual.Should().Equal(expected);
     }
