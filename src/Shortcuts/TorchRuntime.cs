@@ -1,5 +1,6 @@
 using LlamaJump.Engine;
 using LlamaJump.Interop;
+using LlamaJump.Shortcuts.Training;
 using TorchSharp;
 
 namespace LlamaJump.Shortcuts;
@@ -14,14 +15,18 @@ public static class TorchRuntime
     public const string Cuda = "cuda";
 
     /// <summary>
-    /// Loads libLibTorchSharp.so and libtorch for the CPU. A load failure becomes an
-    /// <see cref="InvalidOperationException"/> with a one-line explanation; the original is its inner exception.
+    /// Loads libLibTorchSharp.so and libtorch for the CPU, then puts MKL in its reproducible mode
+    /// (<see cref="MklReproducibility"/>) before anything can compute: every torch computation of the process goes
+    /// through here first, so training is bit-for-bit repeatable whichever part of the process touched torch first.
+    /// A load failure becomes an <see cref="InvalidOperationException"/> with a one-line explanation; the original is
+    /// its inner exception.
     /// </summary>
     public static void EnsureLoadable()
     {
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
+            MklReproducibility.Ensure();
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {
@@ -70,6 +75,16 @@ public static class TorchRuntime
         EnsureLoadable();
         torch.set_num_threads(count);
         return count;
+    }
+
+    /// <summary>Whether MKL runs in its reproducible (AUTO) branch mode; null where libtorch has no MKL.</summary>
+    public static bool? MklReproducible
+    {
+        get
+        {
+            EnsureLoadable();
+            return MklReproducibility.Current() is { } branch ? branch == MklReproducibility.Auto : null;
+        }
     }
 
     /// <summary>One line for logs: torch version, which devices are usable, thread count.</summary>

@@ -29,8 +29,7 @@ public static class JumpScorer
             throw new ArgumentException($"every candidate must have n_embd {h} and rank {r}", nameof(candidates));
         if (levels < 1 || rows.Count == 0)
             throw new ArgumentException($"{rows.Name} has no exit level or no rows to score on", nameof(rows));
-        TorchRuntime.EnsureLoadable();
-        MklReproducibility.Ensure();
+        TorchRuntime.EnsureLoadable(); // also MKL's reproducible mode
         int chunk = chunkRows ?? Math.Max(1, (4 << 20) / h);
         chunk = Math.Min(chunk, rows.Count);
 

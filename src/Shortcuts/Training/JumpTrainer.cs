@@ -30,8 +30,7 @@ public static class JumpTrainer
         var holdout = JumpHoldout.Create(rows.Count, options.ValidationFraction, options.Seed, rows.Name);
         JumpRowsValidation.EnsureFinite(rows);
 
-        TorchRuntime.EnsureLoadable();
-        MklReproducibility.Ensure();
+        TorchRuntime.EnsureLoadable(); // also MKL's reproducible mode
         torch.manual_seed((long)(options.Seed & long.MaxValue)); // nothing draws from it; set for any future use
         int levels = rows.NLayer - 1;
         var run = new JumpFitRun(rows, options, observer, cancellation, stepsBefore: 0);

@@ -104,6 +104,19 @@ public sealed partial class TorchSharpLoadTests
         select.Should().Throw<ArgumentException>().WithMessage("*'tpu'*");
     }
 
+    /// <summary>Loading alone puts MKL in its reproducible mode, before anything computes: training stays bit-for-bit
+    /// repeatable even where another part of the process (here: any test that ran first) used torch before it.</summary>
+    [Fact]
+    public void Loading_puts_MKL_in_its_reproducible_mode()
+    {
+        TorchRuntime.EnsureLoadable();
+        using (var a = torch.ones(64, 64))
+        using (var product = a.matmul(a))
+            product[0, 0].item<float>().Should().Be(64f);
+
+        TorchRuntime.MklReproducible.Should().BeTrue("the pinned libtorch carries MKL, and EnsureLoadable sets AUTO");
+    }
+
     [Fact]
     public void ConfigureThreads_sets_the_torch_thread_count()
     {
