@@ -109,8 +109,55 @@ public sealed class OutputSafetyTests(StoriesDump dump) : IClassFixture<StoriesD
                 File.Exists(Path.Combine(results, "results.csv")).Should().BeTrue();
             }
         }
+        File.Delete(Path.Combine(results, "results.json")); // whatever finished: the rerun below must not be skipped
+        string progress = Path.Combine(results, "eval-progress");
+        int kept = Directory.Exists(progress) ? Directory.GetFiles(progress, "level-*.bin").Length : 0;
         var rerun = Cli.Run(Cli.Launcher, ["eval", "--dump", dump.Path, "--jumps", jumps, "--out", results], Env);
         rerun.ExitCode.Should().Be(0, rerun.Stderr);
+        File.Exists(Path.Combine(results, "results.json")).Should().BeTrue();
+        Directory.Exists(progress).Should().BeFalse("the kept levels are removed once the results are written");
+        if (kept > 0)
+            rerun.Stderr.Should().Contain($"eval: resuming: {kept} of 5 levels finished by an earlier run");
+
+        string clean = Path.Combine(_dir, "clean");
+        Cli.Run(Cli.Launcher, ["eval", "--dump", dump.Path, "--jumps", jumps, "--out", clean], Env).ExitCode.Should().Be(0);
+        string Scores(string directory)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "results.json")));
+            return json.RootElement.GetProperty("methods").GetRawText() + json.RootElement.GetProperty("exit_curve").GetRawText();
+        }
+        Scores(results).Should().Be(Scores(clean), $"an eval resumed from {kept} kept levels scores exactly as one that ran through");
+    }
+
+    [Fact]
+    public void Eval_stopped_by_ctrl_c_keeps_its_finished_levels_and_the_rerun_resumes()
+    {
+        string jumps = Path.Combine(_dir, "jumps-c.gguf");
+        Cli.Run(Cli.Launcher, ["train", "--dump", dump.Path, "--out", jumps, "--epochs", "3"], Env).ExitCode.Should().Be(0);
+        string results = Path.Combine(_dir, "results-c");
+        // one row per head call: slow enough to be stopped inside the first levels
+        string[] eval = ["eval", "--dump", dump.Path, "--jumps", jumps, "--out", results, "--batch", "1", "--threads", "1"];
+        using (var process = Cli.Start(Cli.Launcher, eval, Env))
+        {
+            string progress = Path.Combine(results, "eval-progress");
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!(Directory.Exists(progress) && Directory.GetFiles(progress, "level-*.bin").Length > 0) && !process.HasExited && DateTime.UtcNow < deadline)
+                Thread.Sleep(5);
+            Cli.Run("/bin/kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode.Should().Be(0);
+            process.WaitForExit();
+            string stderr = process.StandardError.ReadToEnd();
+            if (process.ExitCode == 0)
+                Assert.Skip("the evaluation finished before Ctrl-C reached it");
+            process.ExitCode.Should().Be(130, stderr);
+            stderr.Should().Contain("eval interrupted; the finished levels are kept in").And.Contain("rerun the same command to resume");
+        }
+        File.Exists(Path.Combine(results, "results.json")).Should().BeFalse();
+        int kept = Directory.GetFiles(Path.Combine(results, "eval-progress"), "level-*.bin").Length;
+        kept.Should().BeInRange(1, 4);
+
+        var rerun = Cli.Run(Cli.Launcher, eval, Env);
+        rerun.ExitCode.Should().Be(0, rerun.Stderr);
+        rerun.Stderr.Should().Contain($"eval: resuming: {kept} of 5 levels finished by an earlier run");
         File.Exists(Path.Combine(results, "results.json")).Should().BeTrue();
     }
 

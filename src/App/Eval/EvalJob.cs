@@ -20,6 +20,10 @@ public sealed record EvalOutcome(EvalReport Report, IReadOnlyList<string> Files)
 /// equals the dump manifest's; the jump file was trained for that model), scores every shortcut on the dump's test
 /// split through the model's own head (<see cref="JumpEvaluator"/>), and writes results.json, results.csv, the figures
 /// and report.md into the results directory (<see cref="ReportWriter"/>). Logs go to <paramref name="log"/>.
+/// <para>Resumable: every finished exit level is kept in <see cref="ProgressDirectory"/> inside the results directory,
+/// and a rerun into the same directory with the same inputs resumes at the first level not finished; the directory is
+/// removed once the results are written. The token stops the run before the next batch of rows
+/// (<see cref="OperationCanceledException"/>).</para>
 /// </summary>
 public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
 {
@@ -52,6 +56,8 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
                 $"{modelPath} (sha256 {JumpFile.Short(sha)}) is not the model the dump in {options.Dump} was taken from ({manifest.Identity.Model.File}, sha256 {JumpFile.Short(manifest.Identity.Model.Sha256)}); pass that model with --model");
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.Out)))!);
+        using var outputLock = OutputLock.ForOutput(options.Out); // held from here: the progress directory is inside
         NativeLog.Quiet(log);
         using var session = ModelSession.Open(modelPath, new SessionOptions(SequenceCount: 1, MaxTokens: 16, Threads: options.Threads));
         var settings = new EvalSettings(options.Arbitrary, options.BatchRows, options.Threads, options.ArbitraryRows);
@@ -69,29 +75,58 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eval: {session.Describe()}; {test.Count} test samples; {Methods(plan, test.Count)}; {plan.HeadVectors} hidden vectors through the head, {settings.RowsPerCall(session.NVocab)} per call, {settings.EffectiveThreads} threads"));
 
-        var progress = new ProgressReporter(log, "eval", plan.HeadVectors, "vectors");
+        var store = EvalProgressDirectory.Open(Path.Combine(options.Out, ProgressDirectory), Fingerprint(manifest, test.Count, sha, options.Jumps));
+        if (store.Discarded > 0)
+            log.WriteLine($"eval: discarded {store.Discarded} level(s) of progress left by an evaluation of other inputs in {store.Directory}");
+        var (keptLevels, keptVectors) = evaluator.Kept(plan, samples, store);
+        if (keptLevels > 0)
+            log.WriteLine($"eval: resuming: {keptLevels} of {plan.Keys.Count} levels finished by an earlier run ({keptVectors} of {plan.HeadVectors} vectors), kept in {store.Directory}");
+
+        var progress = new ProgressReporter(log, "eval", plan.HeadVectors, "vectors", alreadyDone: keptVectors);
         EvalResult result;
         try
         {
-            result = evaluator.Evaluate(samples, jumps, progress.Advance);
+            result = evaluator.Evaluate(samples, jumps, progress.Advance, store, cancel);
         }
         catch (EvaluationException e)
         {
             progress.Finish();
             throw new UserInputException(e.Message);
         }
-        progress.Finish();
+        finally
+        {
+            progress.Finish();
+        }
         var speed = result.Throughput;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"eval: {speed.HeadVectors} rows (hidden vectors) through the head in {speed.TotalSeconds:0.00} s elapsed: head throughput {speed.HeadVectorsPerSecond:0} rows/s ({speed.HeadSeconds:0.00} s in the head), {speed.VectorsPerSecond:0} rows/s overall"));
         CheckSanity(result.Sanity, manifest.Identity.Dtype, log);
 
         var report = EvalReport.Create(manifest, options.Jumps, jumps, result);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(options.Out)))!);
-        using var outputLock = OutputLock.ForOutput(options.Out);
         var files = ReportWriter.WriteAll(report, options.Out);
+        store.Delete();
         log.WriteLine($"eval: wrote {string.Join(", ", files.Select(Path.GetFileName))} to {Path.GetFullPath(options.Out)}");
         return new EvalOutcome(report, files);
+    }
+
+    /// <summary>The directory inside the results directory that keeps finished levels until the results are written
+    /// (<see cref="EvalProgressDirectory"/>).</summary>
+    public const string ProgressDirectory = "eval-progress";
+
+    /// <summary>What the kept levels were computed from: the model, the dump's identity and test count, and the jump
+    /// file's bytes. The evaluator checks the rest (the plan's keys and row counts) level by level; threads and batch
+    /// size change nothing beyond float rounding inside the head.</summary>
+    private static string Fingerprint(DumpManifest manifest, int testSamples, string modelSha256, string jumpsPath)
+    {
+        var identity = manifest.Identity;
+        return string.Join(';', "model " + modelSha256, "corpus " + identity.Corpus.Sha256, "seed " + identity.Seed.ToString(CultureInfo.InvariantCulture),
+            "dtype " + identity.Dtype.LowerName(), "test " + testSamples.ToString(CultureInfo.InvariantCulture), "jumps " + FileSha256(jumpsPath));
+    }
+
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     /// <summary>head(h^{L−1}) is the full model: on an f32 dump every top-1 must come back (anything else means the

@@ -69,7 +69,17 @@ public static class EvalVerb
 
     public static int Execute(JobContext context, EvalOptions options)
     {
-        var outcome = new EvalJob(options).Execute(context, CancellationToken.None);
+        using var interruption = new Interruption(context.Error);
+        EvalOutcome outcome;
+        try
+        {
+            outcome = new EvalJob(options).Execute(context, interruption.Token);
+        }
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+        {
+            context.Error.WriteLine($"llamajump: eval interrupted; the finished levels are kept in {Path.GetFullPath(Path.Combine(options.Out, EvalJob.ProgressDirectory))}; rerun the same command to resume");
+            return ExitCodes.Interrupted;
+        }
         if (options.Json)
         {
             context.Out.Write(ResultsJson.Write(outcome.Report));

@@ -103,11 +103,35 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
         return new EvalPlan(arbitrary, sample, nnjtc, ojfa, joint, keys, vectors, rowCounts, arbitraryRows);
     }
 
+    /// <summary>The levels of <paramref name="plan"/> that <paramref name="store"/> holds finished, and their hidden
+    /// vectors through the head: what <see cref="Evaluate"/> will take from the store instead of computing.</summary>
+    public (int Levels, long HeadVectors) Kept(EvalPlan plan, IEvalSamples samples, IEvalLevelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(store);
+        int levels = 0;
+        long vectors = 0;
+        for (int level = 0; level < plan.Keys.Count; level++)
+        {
+            if (store.Read(level) is { } kept && kept.Fits(plan, level, samples.Count))
+            {
+                levels++;
+                vectors += plan.RowCounts[level].Sum(c => (long)c);
+            }
+        }
+        return (levels, vectors);
+    }
+
     /// <summary>Evaluates <paramref name="jumps"/> on <paramref name="samples"/>. <paramref name="progress"/> gets
-    /// the number of hidden vectors after each head call.</summary>
+    /// the number of hidden vectors after each head call. With a <paramref name="store"/>, every level finished is
+    /// written there, and a level the store already holds for this plan is taken from it (no head call, no progress;
+    /// see <see cref="Kept"/>), so a run stopped part-way resumes at its first unfinished level with the same sums it
+    /// would have computed. <paramref name="cancellation"/> is checked before every batch of rows
+    /// (<see cref="OperationCanceledException"/>); the levels finished before stay in the store.</summary>
     /// <exception cref="EvaluationException">mismatched shapes, a top-1 token outside the head's vocabulary, or
     /// non-finite logits</exception>
-    public EvalResult Evaluate(IEvalSamples samples, JumpSet jumps, Action<long>? progress = null)
+    public EvalResult Evaluate(IEvalSamples samples, JumpSet jumps, Action<long>? progress = null, IEvalLevelStore? store = null,
+        CancellationToken cancellation = default)
     {
         var plan = Plan(samples, jumps);
         var clock = Stopwatch.StartNew();
@@ -142,12 +166,28 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
         var surprisalSums = plan.Keys.Select(list => new double[list.Count]).ToArray();
         long headVectors = 0;
         var headClock = new Stopwatch();
+        double keptHeadSeconds = 0, keptSeconds = 0;
 
         for (int level = 0; level < nLayer; level++)
         {
             var keys = plan.Keys[level];
+            if (store?.Read(level) is { } kept && kept.Fits(plan, level, count))
+            {
+                kept.Hits.CopyTo(hitCounts[level], 0);
+                kept.SurprisalSums.CopyTo(surprisalSums[level], 0);
+                SetColumn(ojfaPredictions, level, kept.OjfaTopProbability, kept.OjfaArgmax);
+                SetColumn(nnjtcPredictions, level, kept.NnjtcTopProbability, kept.NnjtcArgmax);
+                headVectors += kept.HeadVectors;
+                keptHeadSeconds += kept.HeadSeconds;
+                keptSeconds += kept.Seconds;
+                continue;
+            }
+            var levelClock = Stopwatch.StartNew();
+            long levelVectorsBefore = headVectors;
+            double headSecondsBefore = headClock.Elapsed.TotalSeconds;
             for (int first = 0; first < count; first += batch)
             {
+                cancellation.ThrowIfCancellationRequested();
                 int batchRows = Math.Min(batch, count - first);
                 samples.ReadRows(level, first, hidden.AsSpan(0, batchRows * nEmbd));
                 for (int j = 0; j < keys.Count; j++)
@@ -192,6 +232,15 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
                     progress?.Invoke(rows);
                 }
             }
+            if (store is not null)
+            {
+                bool keeps = level < exitLevels;
+                var (ojfaTop, ojfaArgmax) = Column(keeps ? ojfaPredictions : null, level);
+                var (nnjtcTop, nnjtcArgmax) = Column(keeps ? nnjtcPredictions : null, level);
+                store.Write(new EvalLevelState(level, [.. keys], [.. plan.RowCounts[level]], [.. hitCounts[level]], [.. surprisalSums[level]],
+                    ojfaTop, ojfaArgmax, nnjtcTop, nnjtcArgmax, headVectors - levelVectorsBefore,
+                    headClock.Elapsed.TotalSeconds - headSecondsBefore, levelClock.Elapsed.TotalSeconds));
+            }
         }
 
         MethodScores Scores(Func<int, int> keyAtLevel)
@@ -218,10 +267,37 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             arbitrary.Count > 0 ? Mean(arbitrary.Values, exitLevels) : null,
             arbitrary.Count > 0 ? Range(arbitrary.Values, exitLevels) : null,
             sanity,
-            new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds),
+            new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds + keptHeadSeconds, clock.Elapsed.TotalSeconds + keptSeconds),
             Curve(ojfaPredictions, nnjtcPredictions, targets, nLayer),
             plan.ArbitrarySample,
             arbitrary.Count > 0 && plan.ArbitraryRows < count ? plan.ArbitraryRows : null);
+    }
+
+    /// <summary>Level <paramref name="level"/> of every sample's top probability and argmax (null, null without
+    /// predictions).</summary>
+    private static (float[]?, int[]?) Column(ExitPredictions? predictions, int level)
+    {
+        if (predictions is null)
+            return (null, null);
+        var top = new float[predictions.Samples];
+        var argmax = new int[predictions.Samples];
+        for (int i = 0; i < top.Length; i++)
+        {
+            top[i] = predictions.TopProbability[i * predictions.Levels + level];
+            argmax[i] = predictions.Argmax[i * predictions.Levels + level];
+        }
+        return (top, argmax);
+    }
+
+    private static void SetColumn(ExitPredictions? predictions, int level, float[]? top, int[]? argmax)
+    {
+        if (predictions is null || top is null || argmax is null)
+            return;
+        for (int i = 0; i < top.Length; i++)
+        {
+            predictions.TopProbability[i * predictions.Levels + level] = top[i];
+            predictions.Argmax[i * predictions.Levels + level] = argmax[i];
+        }
     }
 
     private static ExitCurve? Curve(ExitPredictions? ojfa, ExitPredictions? nnjtc, int[] targets, int nLayer)

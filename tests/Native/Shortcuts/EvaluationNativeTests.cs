@@ -53,7 +53,7 @@ public sealed class EvaluationNativeTests : IDisposable
         JumpFile.EnsureMatches(set, manifest.Identity.Model.Sha256, nLayer, nEmbd, "the dump");
 
         var evaluator = new JumpEvaluator(new ModelSessionHead(session), new EvalSettings(ArbitrarySelection.Everything, BatchRows: 64));
-        var result = evaluator.Evaluate(new DumpEvalSamples(dump.Split(DumpSplit.Test)), set);
+        var result = evaluator.Evaluate(new DumpEvalSamples(dump.Split(DumpSplit.Test)), set, cancellation: TestContext.Current.CancellationToken);
 
         result.SampleCount.Should().Be(TestSamples);
         result.Sanity.Precision.Should().Be(1.0, "head(h^{L-1}) is the full model");

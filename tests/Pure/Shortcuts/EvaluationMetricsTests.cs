@@ -45,7 +45,7 @@ public sealed class EvaluationMetricsTests
         var samples = new ArrayEvalSamples([level0, level1], 2, top1: [0, 1, 1]);
         var set = EvalFixtures.Set(2, 2, [EvalFixtures.IdentityJump(2)], joint: null, ojfa: 0);
 
-        var result = new JumpEvaluator(head, EvalSettings.Default with { Threads = 1 }).Evaluate(samples, set);
+        var result = new JumpEvaluator(head, EvalSettings.Default with { Threads = 1 }).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         // level 0: hits on rows 0 and 1; surprisals ln(1+e^-2), ln(1+e^-2), ln 2
         double s = Math.Log(1 + Math.Exp(-2));
@@ -65,7 +65,7 @@ public sealed class EvaluationMetricsTests
         var samples = EvalFixtures.Samples(head, nLayer: 6, count: 300, seed: 4);
         var set = EvalFixtures.RandomSet(6, 16, rank: 3, ojfa: 2, seed: 10);
 
-        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set);
+        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         result.Sanity.Level.Should().Be(5);
         result.Sanity.Precision.Should().Be(1.0);
@@ -86,7 +86,7 @@ public sealed class EvaluationMetricsTests
         var samples = EvalFixtures.Samples(head, nLayer: 5, count: 120, seed: 6);
         var set = EvalFixtures.RandomSet(5, 12, rank: 2, ojfa: 1, seed: 20);
 
-        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set);
+        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         result.Arbitrary.Keys.Should().Equal(0, 1, 2, 3);
         result.Ojfa!.Precision.Should().Equal(result.Arbitrary[1].Precision);
@@ -115,7 +115,7 @@ public sealed class EvaluationMetricsTests
         var evaluator = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 50));
 
         var plan = evaluator.Plan(samples, set);
-        evaluator.Evaluate(samples, set);
+        evaluator.Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         // per exit level: identity, joint, jumps 0, 1, 2 (N-NJTC and OJFA are among them); level L−1: identity
         plan.HeadVectors.Should().Be((3 * 5 + 1) * 50);
@@ -130,7 +130,7 @@ public sealed class EvaluationMetricsTests
         var samples = EvalFixtures.Samples(head, nLayer: 4, count: 40, seed: 10);
         var set = EvalFixtures.Set(4, 8, [null, EvalFixtures.RandomJump(8, 2, 1), null], joint: null, ojfa: 1);
 
-        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set);
+        var result = new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         result.Methods.Select(m => m.Name).Should().Equal("identity", "ojfa");
         result.Nnjtc.Should().BeNull();
@@ -153,7 +153,7 @@ public sealed class EvaluationMetricsTests
         var evaluator = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Sample(2, seed: 3)));
 
         var plan = evaluator.Plan(samples, set);
-        var result = evaluator.Evaluate(samples, set);
+        var result = evaluator.Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         plan.Arbitrary.Should().HaveCount(2).And.Contain(5).And.BeInAscendingOrder();
         plan.ArbitrarySample.Should().Be(new ArbitrarySample(2, 7, 3));
@@ -187,9 +187,9 @@ public sealed class EvaluationMetricsTests
         // batches of 7 do not align with the cap of 20: the cap must cut inside a batch
         var capped = new JumpEvaluator(head, new EvalSettings(everything, BatchRows: 7, ArbitraryRows: 20));
         var plan = capped.Plan(samples, set);
-        var result = capped.Evaluate(samples, set);
-        var full = new JumpEvaluator(head, new EvalSettings(everything, ArbitraryRows: null)).Evaluate(samples, set);
-        var first20 = new JumpEvaluator(head, new EvalSettings(everything, ArbitraryRows: null)).Evaluate(new FirstSamples(samples, 20), set);
+        var result = capped.Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
+        var full = new JumpEvaluator(head, new EvalSettings(everything, ArbitraryRows: null)).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
+        var first20 = new JumpEvaluator(head, new EvalSettings(everything, ArbitraryRows: null)).Evaluate(new FirstSamples(samples, 20), set, cancellation: TestContext.Current.CancellationToken);
 
         // per exit level: identity, joint, jump k (N-NJTC), jump 3 (OJFA) on 50; the other arbitrary jumps on 20
         long expected = 0;
@@ -230,11 +230,11 @@ public sealed class EvaluationMetricsTests
         var samples = EvalFixtures.Samples(head, nLayer: 5, count: 30, seed: 12);
         var set = EvalFixtures.RandomSet(5, 8, rank: 2, ojfa: 3, seed: 40);
 
-        var some = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Parse("2, 0"))).Evaluate(samples, set);
+        var some = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Parse("2, 0"))).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
         some.Arbitrary.Keys.Should().Equal(0, 2);
         some.ArbitraryMean!.Precision[1].Should().BeApproximately((some.Arbitrary[0].Precision[1] + some.Arbitrary[2].Precision[1]) / 2, 1e-12);
 
-        var none = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Nothing)).Evaluate(samples, set);
+        var none = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Nothing)).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
         none.Arbitrary.Should().BeEmpty();
         none.ArbitraryMean.Should().BeNull();
         none.Nnjtc.Should().NotBeNull();
@@ -302,8 +302,8 @@ public sealed class EvaluationMetricsTests
         var samples = EvalFixtures.Samples(head, nLayer: 4, count: 101, seed: 14);
         var set = EvalFixtures.RandomSet(4, 10, rank: 2, ojfa: 1, seed: 50);
 
-        var a = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 1, Threads: 1)).Evaluate(samples, set);
-        var b = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 7, Threads: 4)).Evaluate(samples, set);
+        var a = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 1, Threads: 1)).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
+        var b = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 7, Threads: 4)).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         foreach (var ((name, x), (_, y)) in a.Methods.Zip(b.Methods))
         {
@@ -319,20 +319,20 @@ public sealed class EvaluationMetricsTests
         var samples = EvalFixtures.Samples(head, nLayer: 3, count: 10, seed: 16);
         var set = EvalFixtures.RandomSet(3, 4, rank: 1, ojfa: 0, seed: 60);
 
-        var wideHead = () => new JumpEvaluator(ProjectionHead.Random(5, 6, 1), EvalSettings.Default).Evaluate(samples, set);
+        var wideHead = () => new JumpEvaluator(ProjectionHead.Random(5, 6, 1), EvalSettings.Default).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
         wideHead.Should().Throw<EvaluationException>().WithMessage("*n_embd 5*n_embd 4*");
 
-        var otherSet = () => new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, EvalFixtures.RandomSet(4, 4, 1, 0, 1));
+        var otherSet = () => new JumpEvaluator(head, EvalSettings.Default).Evaluate(samples, EvalFixtures.RandomSet(4, 4, 1, 0, 1), cancellation: TestContext.Current.CancellationToken);
         otherSet.Should().Throw<EvaluationException>().WithMessage("*4 blocks*3 blocks*");
 
         var smallVocab = new ArrayEvalSamples([new float[4], new float[4], new float[4]], 4, top1: [6]);
-        var outside = () => new JumpEvaluator(head, EvalSettings.Default).Evaluate(smallVocab, set);
+        var outside = () => new JumpEvaluator(head, EvalSettings.Default).Evaluate(smallVocab, set, cancellation: TestContext.Current.CancellationToken);
         outside.Should().Throw<EvaluationException>().WithMessage("*top-1 token 6 is outside*vocabulary of 6*");
 
         float[] bad = new float[8];
         bad[5] = float.NaN;
         var nan = new ArrayEvalSamples([new float[8], bad, new float[8]], 4, top1: [0, 0]);
-        var nonFinite = () => new JumpEvaluator(head, EvalSettings.Default).Evaluate(nan, set);
+        var nonFinite = () => new JumpEvaluator(head, EvalSettings.Default).Evaluate(nan, set, cancellation: TestContext.Current.CancellationToken);
         nonFinite.Should().Throw<EvaluationException>().WithMessage("*level 1*non-finite*test row 1*");
     }
 
@@ -345,7 +345,7 @@ public sealed class EvaluationMetricsTests
         var evaluator = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 10));
         long seen = 0;
 
-        var result = evaluator.Evaluate(samples, set, rows => seen += rows);
+        var result = evaluator.Evaluate(samples, set, rows => seen += rows, cancellation: TestContext.Current.CancellationToken);
 
         seen.Should().Be(evaluator.Plan(samples, set).HeadVectors);
         result.Throughput.HeadVectors.Should().Be(seen);

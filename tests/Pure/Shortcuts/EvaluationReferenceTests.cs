@@ -21,7 +21,7 @@ public sealed class EvaluationReferenceTests(ITestOutputHelper output)
         var samples = EvalFixtures.Samples(head, NLayer, Count, seed: 102, noise: 0.4);
         var set = EvalFixtures.RandomSet(NLayer, NEmbd, Rank, ojfa: 2, seed: 103);
 
-        var result = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 32, Threads: 2)).Evaluate(samples, set);
+        var result = new JumpEvaluator(head, new EvalSettings(ArbitrarySelection.Everything, BatchRows: 32, Threads: 2)).Evaluate(samples, set, cancellation: TestContext.Current.CancellationToken);
 
         double worst = 0;
         void Compare(string what, MethodScores actual, Func<int, JumpWeights?> jumpAt)
