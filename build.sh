@@ -4,6 +4,8 @@
 #   ./build.sh          set-up + native backend + .NET solution; leaves ./llamajump runnable
 #   ./build.sh test     the above, then every test tier (pure, native, end-to-end); ends with "N passed, N failed"
 #   ./build.sh native   only the patched llama.cpp shared libraries
+#   ./build.sh baseline the same llama.cpp release with only the ABI patch (0001) in build/native/baseline-lib,
+#                       for llamajump bench parity --baseline (not part of the build or the tests)
 #   ./build.sh pack     native backend (if needed), then NuGet packages of the library layers (eng/Packages.slnf:
 #                       Gguf, Models, Dumps, Interop with the native libraries, Engine, Shortcuts) into build/packages,
 #                       a local folder feed (samples/EarlyExitStory restores from it); builds only those six projects
@@ -111,18 +113,22 @@ local_source() {
 
 # ---------------------------------------------------------------------------------------------------------------
 patch_list() { find "$ROOT/native/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort; }
-patch_hashes() { local p; while IFS= read -r p; do sha256sum "$p" | awk '{print $1}'; done < <(patch_list); }
+# the ABI patch alone: what LLamaSharp 0.30.0 needs to call b10361 at all (the baseline of bench parity)
+abi_patch_list() { patch_list | grep '/0001-'; }
+patch_hashes() { local p; while IFS= read -r p; do sha256sum "$p" | awk '{print $1}'; done < <("${1:-patch_list}"); }
 
 # Work tree = pristine copy + patches, rebuilt only when the source or a patch changed. Patches are applied in a
 # staging copy which is then synced into the work tree by content, so files whose bytes did not change keep their
 # modification times and cmake recompiles only what a patch change actually touched.
+# prepare_tree [tree name] [staging name] [patch list function]: default build/native/llama.cpp with every patch.
 prepare_tree() {
-  local tree="$NATIVE_DIR/llama.cpp" staging="$NATIVE_DIR/staging" key_file="$NATIVE_DIR/llama.cpp.key" tree_key
-  tree_key="$SOURCE_KEY $(patch_hashes | tr '\n' ' ')"
+  local name="${1:-llama.cpp}" list="${3:-patch_list}"
+  local tree="$NATIVE_DIR/$name" staging="$NATIVE_DIR/${2:-staging}" key_file="$NATIVE_DIR/$name.key" tree_key
+  tree_key="$SOURCE_KEY $(patch_hashes "$list" | tr '\n' ' ')"
   if [[ -f "$key_file" && "$(cat "$key_file")" == "$tree_key" && -d "$tree" ]]; then
     TREE="$tree"; TREE_KEY="$tree_key"; return
   fi
-  step "preparing the patched source tree"
+  step "preparing the patched source tree ($name)"
   rm -f "$key_file"
   mkdir -p "$tree" "$staging"
   rsync -a --delete --exclude .git --exclude /build "$PRISTINE_SRC/" "$staging/"
@@ -140,7 +146,7 @@ prepare_tree() {
     git -C "$staging" apply -p1 "$p" || fail "patch $name failed to apply"
     git -C "$staging" apply --check -R -p1 "$p" 2>/dev/null || fail "patch $name did not take effect"
     echo "    applied $name" >&2
-  done < <(patch_list)
+  done < <("$list")
   rsync -a --delete --checksum --exclude .git "$staging/" "$tree/"
   echo "$tree_key" >"$key_file"
   TREE="$tree"; TREE_KEY="$tree_key"
@@ -171,25 +177,52 @@ build_native() {
     return
   fi
   prepare_tree
+  compile_libs "$TREE" "$flavor" "$NATIVE_LIB_DIR" "$build_key" "${flags[@]}"
+  step "native backend ready in build/native/lib ($flavor)"
+}
+
+# compile_libs <source tree> <flavor> <output lib dir> <key> <cmake flags...>: configures and builds libllama +
+# libggml in build/native/cmake-<flavor>, then replaces <output lib dir> with the libraries, source.txt, flags.txt
+# and build.key (written last, so a half-copied directory never looks up to date).
+compile_libs() {
+  local tree="$1" flavor="$2" out="$3" key="$4"; shift 4
   local cmake_dir="$NATIVE_DIR/cmake-$flavor"
   step "configuring llama.cpp ($flavor)"
-  cmake -S "$TREE" -B "$cmake_dir" "${flags[@]}" >"$NATIVE_DIR/cmake-$flavor.configure.log" 2>&1 \
+  cmake -S "$tree" -B "$cmake_dir" "$@" >"$NATIVE_DIR/cmake-$flavor.configure.log" 2>&1 \
     || { tail -30 "$NATIVE_DIR/cmake-$flavor.configure.log" >&2; fail "cmake configure failed (log: build/native/cmake-$flavor.configure.log)"; }
   step "compiling libllama + libggml with $JOBS jobs (first time ~10 min; log: build/native/cmake-$flavor.build.log)"
   cmake --build "$cmake_dir" --target llama ggml -j "$JOBS" >"$NATIVE_DIR/cmake-$flavor.build.log" 2>&1 \
     || { grep -E "error|Error" "$NATIVE_DIR/cmake-$flavor.build.log" | head -20 >&2; fail "native build failed (log: build/native/cmake-$flavor.build.log)"; }
-  rm -rf "$NATIVE_LIB_DIR.tmp"
-  mkdir -p "$NATIVE_LIB_DIR.tmp"
-  cp -a "$cmake_dir"/bin/lib*.so* "$NATIVE_LIB_DIR.tmp/"
+  rm -rf "$out.tmp"
+  mkdir -p "$out.tmp"
+  cp -a "$cmake_dir"/bin/lib*.so* "$out.tmp/"
   for lib in libllama.so libggml.so libggml-base.so libggml-cpu.so; do
-    [[ -e "$NATIVE_LIB_DIR.tmp/$lib" ]] || fail "native build did not produce $lib"
+    [[ -e "$out.tmp/$lib" ]] || fail "native build did not produce $lib"
   done
-  printf '%s\n' "$SOURCE_KEY" >"$NATIVE_LIB_DIR.tmp/source.txt"
-  printf '%s\n' "${flags[@]}" >"$NATIVE_LIB_DIR.tmp/flags.txt"
-  echo "$build_key" >"$NATIVE_LIB_DIR.tmp/build.key"
-  rm -rf "$NATIVE_LIB_DIR"
-  mv "$NATIVE_LIB_DIR.tmp" "$NATIVE_LIB_DIR"
-  step "native backend ready in build/native/lib ($flavor)"
+  printf '%s\n' "$SOURCE_KEY" >"$out.tmp/source.txt"
+  printf '%s\n' "$@" >"$out.tmp/flags.txt"
+  echo "$key" >"$out.tmp/build.key"
+  rm -rf "$out"
+  mv "$out.tmp" "$out"
+}
+
+# The same release with only the ABI patch (0001: what LLamaSharp needs to call it), none of the hooks, same flags,
+# in build/native/baseline-lib: the third side of `llamajump bench parity --baseline build/native/baseline-lib`,
+# which separates what the hook patches (0002, 0003) cost from what changed upstream between the stock LLamaSharp
+# backend's llama.cpp and ours. Not needed to build or test.
+build_baseline() {
+  if [[ -n "${LLAMA_CPP_SRC:-}" ]]; then local_source; else fetch_pinned_source; fi
+  local flavor="baseline-cpu"; [[ "$GGML_CUDA" == "1" ]] && flavor="baseline-cuda"
+  mapfile -t flags < <(cmake_flags)
+  local out="$NATIVE_DIR/baseline-lib" key
+  key="$(printf '%s\n' "$SOURCE_KEY" "$(patch_hashes abi_patch_list)" "${flags[@]}" | sha256sum | awk '{print $1}')"
+  if [[ -f "$out/build.key" && "$(cat "$out/build.key")" == "$key" ]]; then
+    step "baseline llama.cpp $LLAMA_CPP_TAG (ABI patch only) up to date in build/native/baseline-lib"
+    return
+  fi
+  prepare_tree baseline-src baseline-staging abi_patch_list
+  compile_libs "$TREE" "$flavor" "$out" "$key" "${flags[@]}"
+  step "baseline llama.cpp $LLAMA_CPP_TAG (ABI patch only) ready in build/native/baseline-lib ($flavor)"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -232,9 +265,10 @@ clean() {
 case "${1:-all}" in
   all) ensure_tools; build_native; build_dotnet ;;
   native) ensure_tools; build_native ;;
+  baseline) ensure_tools; build_baseline ;;
   dotnet) build_dotnet ;;
   pack) ensure_tools; build_native; pack_packages ;;
   test) ensure_tools; build_native; build_dotnet; exec "$ROOT/tests/run-tests.sh" "$CONFIGURATION" ;;
   clean) clean ;;
-  *) fail "unknown command '$1' (use: ./build.sh [all|native|dotnet|pack|test|clean])" ;;
+  *) fail "unknown command '$1' (use: ./build.sh [all|native|baseline|dotnet|pack|test|clean])" ;;
 esac

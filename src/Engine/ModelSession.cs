@@ -23,6 +23,8 @@ public sealed class ModelSession : IDisposable
     public LLamaContext Context { get; }
     public SessionOptions Options { get; }
     public Models.ModelInfo Info { get; }
+    /// <summary>The GGUF file the session was opened from, as given to <see cref="Open"/> (made absolute).</summary>
+    public string ModelPath { get; }
     /// <summary>The threads llama.cpp was given for this context.</summary>
     public ThreadPlan Threads { get; }
     public int NLayer => Info.BlockCount;
@@ -50,8 +52,9 @@ public sealed class ModelSession : IDisposable
         _cached.AddRange(tokens);
     }
 
-    private ModelSession(Models.ModelInfo info, LLamaWeights weights, LLamaContext context, SessionOptions options, ThreadPlan threads)
+    private ModelSession(string modelPath, Models.ModelInfo info, LLamaWeights weights, LLamaContext context, SessionOptions options, ThreadPlan threads)
     {
+        ModelPath = Path.GetFullPath(modelPath);
         Info = info;
         Threads = threads;
         Weights = weights;
@@ -96,7 +99,7 @@ public sealed class ModelSession : IDisposable
         }
         try
         {
-            return new ModelSession(info, weights, weights.CreateContext(parameters), options, threads);
+            return new ModelSession(modelPath, info, weights, weights.CreateContext(parameters), options, threads);
         }
         catch
         {

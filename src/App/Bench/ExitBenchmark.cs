@@ -21,16 +21,30 @@ public sealed record ExitCaseResult(ExitCase Case, double TokensPerSecond, doubl
 /// <summary>One λ of the sweep: blocks per token, agreement with the full model (teacher-forced and positional), speed.</summary>
 public sealed record SweepPoint(float Lambda, double BlocksPerToken, double Agreement, double SequenceAgreement, double TokensPerSecond);
 
+/// <summary>One λ of the planned sweep: the online measurement at the candidates planned for that λ, and what the plan
+/// expected offline from the evaluation's samples.</summary>
+public sealed record PlannedSweepPoint(SweepPoint Measured, ExitPlan Plan);
+
+/// <param name="Candidates">the paper's rule, every block from ⌊L/4⌋: the sweep's candidates</param>
+/// <param name="GuardedCandidates">the default of generate and chat without --levels or --plan</param>
+/// <param name="PlannedSweep">with --plan: the sweep again, each λ at its planned candidates (null without)</param>
 public sealed record ExitBenchmarkResult(ModelInfo Model, string JumpFile, int JumpLevel, int Tokens, int Prompts, int Repeats,
-    IReadOnlyList<ExitCaseResult> Cases, IReadOnlyList<int> Candidates, IReadOnlyList<SweepPoint> Sweep)
+    IReadOnlyList<ExitCaseResult> Cases, IReadOnlyList<int> Candidates, IReadOnlyList<SweepPoint> Sweep,
+    IReadOnlyList<int>? GuardedCandidates = null, IReadOnlyList<PlannedSweepPoint>? PlannedSweep = null)
 {
     /// <summary>The smallest blocks per token among sweep points with agreement ≥ 95 %, as blocks saved, and its λ.</summary>
-    public (double Saved, float Lambda)? Headline => Sweep.Where(p => p.Agreement >= 0.95).OrderBy(p => p.BlocksPerToken)
+    public (double Saved, float Lambda)? Headline => HeadlineOf(Sweep);
+
+    /// <summary><see cref="Headline"/> of the planned sweep (null without one, or where no λ kept 95 %).</summary>
+    public (double Saved, float Lambda)? PlannedHeadline => PlannedSweep is null ? null : HeadlineOf(PlannedSweep.Select(p => p.Measured));
+
+    private (double Saved, float Lambda)? HeadlineOf(IEnumerable<SweepPoint> sweep) => sweep.Where(p => p.Agreement >= 0.95).OrderBy(p => p.BlocksPerToken)
         .Select(p => ((double Saved, float Lambda)?)(1 - p.BlocksPerToken / Model.BlockCount, p.Lambda)).FirstOrDefault();
 }
 
-/// <summary>The options of <c>bench exit</c>: the model and its jump file (null: found beside it), tokens per run, repeats, a fixed exit block (null: the λ sweep), the λ values, the spec draft length, threads.</summary>
-public sealed record ExitBenchOptions(string Model, string? JumpsPath, int Tokens, int Repeats, int? ExitLayer, IReadOnlyList<float> Lambdas, int? DraftLength, int? Threads);
+/// <summary>The options of <c>bench exit</c>: the model and its jump file (null: found beside it), tokens per run, repeats, a fixed exit block (null: the λ sweep), the λ values, the spec draft length, threads, and an evaluation's results.json to plan exit mode from (null: no planned rows) with the λ of its rows.</summary>
+public sealed record ExitBenchOptions(string Model, string? JumpsPath, int Tokens, int Repeats, int? ExitLayer, IReadOnlyList<float> Lambdas, int? DraftLength, int? Threads,
+    string? Plan = null, float PlanLambda = 0.9f);
 
 /// <summary>
 /// <c>llamajump bench exit</c>: every mode run on the same session and prompts, in alternating order over the
@@ -49,7 +63,7 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
 
     public ExitBenchmarkResult Execute(JobContext context, CancellationToken cancel)
     {
-        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads) = options;
+        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads, planPath, planLambda) = options;
         var models = context.Models;
         var log = context.Log;
         string path = models.Resolve(model);
@@ -82,6 +96,20 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             cases.Add(new($"exit at block {k}, propagate", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Propagate), cost.FixedPropagate(k)));
         cases.Add(new($"exit at block {k}, recompute", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Recompute), cost.FixedRecompute(k)));
         cases.Add(new($"spec, drafts through block {k} × {draftLength ?? 4}", new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4), null));
+        var guarded = ExitPlanner.Guarded(nLayer, ExitPlanning.CheckBlocks(cost));
+        cases.Add(new($"exit, λ = 1 at the guarded default's {guarded.Count} candidates ({string.Join(",", guarded)}; checks, no exit)",
+            new(GenerationMode.Exit, Lambda: 1f, Fill: fill, Candidates: guarded), cost.AllChecks(guarded.Count)));
+        ExitPlan? plan = null;
+        if (planPath is not null)
+        {
+            plan = ExitPlanning.FromResults(planPath, path, info, set, planLambda, fill);
+            log.WriteLine($"bench exit: {ExitPlanning.Describe(plan)}");
+            string at = $"exit, λ {planLambda:0.##}";
+            cases.Add(new($"{at}, the paper's rule ({candidates.Count} candidates)", new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: candidates), null));
+            cases.Add(new($"{at}, guarded default ({string.Join(",", guarded)})", new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: guarded), null));
+            cases.Add(new($"{at}, planned ({(plan.Candidates.Count == 0 ? "none" : string.Join(",", plan.Candidates))})",
+                new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: plan.Candidates), null));
+        }
 
         log.WriteLine($"bench exit: {session.Describe()}, jumps {Path.GetFileName(set.Source)} (OJFA jump {set.Ojfa}, rank {jump.Rank}); {tokens} tokens × {prompts.Count} prompts, {repeats} alternating repeats");
         Run(generator, prompts, tokens, cases[0].Settings, cancel); // warm-up
@@ -104,7 +132,19 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             c.IdealCost is { } ideal ? cost.IdealSpeedup(ideal) : null)).ToList();
 
         var sweep = Sweep(session, generator, prompts, tokens, lambdas, candidates, cancel);
-        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep);
+        List<PlannedSweepPoint>? planned = null;
+        if (planPath is not null)
+        {
+            planned = [];
+            foreach (float lambda in lambdas)
+            {
+                if (cancel.IsCancellationRequested)
+                    break;
+                var at = ExitPlanning.FromResults(planPath, path, info, set, lambda, fill);
+                planned.AddRange(Sweep(session, generator, prompts, tokens, [lambda], at.Candidates, cancel).Select(p => new PlannedSweepPoint(p, at)));
+            }
+        }
+        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep, guarded, planned);
     }
 
     /// <summary>The λ sweep: for each λ, every prompt generated greedily in exit mode at <paramref name="candidates"/>

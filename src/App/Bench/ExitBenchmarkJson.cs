@@ -8,8 +8,10 @@ namespace LlamaJump.App.Bench;
 /// model, the jump file and the run's size, then <c>rows</c> — one per measured configuration (<c>mode</c> full | exit
 /// | spec, <c>label</c>, <c>blocks_per_token</c>, <c>tokens_per_second</c>, <c>vs_full</c>, <c>ideal</c>,
 /// <c>acceptance</c>) — and <c>sweep</c>, one per λ (<c>lambda</c>, <c>blocks_per_token</c>, <c>blocks_saved</c>,
-/// <c>agreement</c>, <c>same_sequence</c>, <c>tokens_per_second</c>). Keys in this order; a value that does not apply
-/// (the ideal of an unmodelled row, acceptance outside spec) is null.
+/// <c>agreement</c>, <c>same_sequence</c>, <c>tokens_per_second</c>); then <c>guarded_candidates</c> (generate's default
+/// candidates) and, with <c>--plan</c>, <c>planned_sweep</c> (per λ its planned <c>candidates</c>, the measured keys of
+/// <c>sweep</c>, and <c>expected_blocks_per_token</c> and <c>expected_agreement</c> from the plan). Keys in this order; a
+/// value that does not apply (the ideal of an unmodelled row, acceptance outside spec) is null.
 /// </summary>
 public static class ExitBenchmarkJson
 {
@@ -58,6 +60,35 @@ public static class ExitBenchmarkJson
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (r.GuardedCandidates is { } guarded)
+            {
+                w.WriteStartArray("guarded_candidates");
+                foreach (int level in guarded)
+                    w.WriteNumberValue(level);
+                w.WriteEndArray();
+            }
+            if (r.PlannedSweep is { } planned)
+            {
+                w.WriteStartArray("planned_sweep");
+                foreach (var p in planned)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("lambda", Math.Round(p.Measured.Lambda, 4));
+                    w.WriteStartArray("candidates");
+                    foreach (int level in p.Plan.Candidates)
+                        w.WriteNumberValue(level);
+                    w.WriteEndArray();
+                    w.WriteNumber("blocks_per_token", p.Measured.BlocksPerToken);
+                    w.WriteNumber("blocks_saved", 1 - p.Measured.BlocksPerToken / r.Model.BlockCount);
+                    w.WriteNumber("agreement", p.Measured.Agreement);
+                    w.WriteNumber("same_sequence", p.Measured.SequenceAgreement);
+                    w.WriteNumber("tokens_per_second", p.Measured.TokensPerSecond);
+                    w.WriteNumber("expected_blocks_per_token", p.Plan.Outcome.BlocksPerToken);
+                    w.WriteNumber("expected_agreement", p.Plan.Outcome.Agreement);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         });
 }

@@ -12,7 +12,9 @@ public delegate ITokenGenerator GeneratorFactory(ModelSession session, JumpSet? 
 public static class GeneratorFactories
 {
     /// <summary>The chat's generator: the native early-exit generator with the set's OJFA jump installed (full depth
-    /// only when the model has no jumps; exit and spec then refuse with how to make them).</summary>
+    /// only when the model has no jumps; exit and spec then refuse with how to make them); exit mode checks the
+    /// guarded default candidates (<see cref="Generate.ExitPlanning.Guarded"/>).</summary>
     public static GeneratorFactory Default => (session, jumps) =>
-        new EarlyExitGenerator(session, jumps is null ? null : ExitJumps.Choose(jumps));
+        new EarlyExitGenerator(session, jumps is null ? null : ExitJumps.Choose(jumps), defaultCandidates:
+            jumps is null ? null : Generate.ExitPlanning.Guarded(session.ModelPath, session.NLayer, jumps.OjfaJump.Rank));
 }

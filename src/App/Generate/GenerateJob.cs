@@ -42,9 +42,26 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
         if (set is null && options.Mode != GenerationMode.Full)
             throw new UserInputException($"{options.Mode.ToString().ToLowerInvariant()} mode needs a jump file for {info.FileName} and none was found beside it or in the cache; make one: {JumpLocator.HowToMake(info.FileName)}");
 
-        var plan = PlanSpec(options, path, info);
+        var plan = options.Mode == GenerationMode.Spec ? PlanSpec(options, path, info) : SpecPlanner.Default(nLayer);
         int draftBlock = options.ExitLayer ?? plan.DraftBlock;
         int draftLength = options.DraftLength ?? plan.DraftLength;
+        ExitPlan? exitPlan = null;
+        if (options.Mode == GenerationMode.Exit && options.ExitLayer is null && set is not null)
+        {
+            if (options.Plan is { } results)
+            {
+                if (candidates is not null)
+                    throw new UserInputException("--levels and --plan both choose exit mode's candidate blocks; give one of them");
+                exitPlan = ExitPlanning.FromResults(results, path, info, set, options.Lambda, options.Fill);
+                candidates = exitPlan.Candidates;
+                log.WriteLine($"generate: {ExitPlanning.Describe(exitPlan)}");
+            }
+            else if (candidates is null)
+            {
+                candidates = ExitPlanning.Guarded(path, nLayer, set.OjfaJump.Rank);
+                log.WriteLine($"generate: exit candidates {string.Join(",", candidates)} (the guarded default: a token that never exits costs at most {ExitPlanner.GuardedWorstCaseOverhead:P0} more; --plan results.json plans them from data)");
+            }
+        }
         var settings = new GenerationSettings(options.Mode, options.Lambda,
             options.Mode == GenerationMode.Spec ? draftBlock : options.ExitLayer, options.Fill, candidates, draftLength);
 

@@ -20,10 +20,12 @@ public static class BenchExitCommand
         var lambdas = new Option<string>("--lambdas") { Description = "λ values of the sweep (empty: no sweep)", DefaultValueFactory = _ => "0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95,0.99" };
         var draftLength = new Option<int?>("--draft-length") { Description = "Spec drafts per cycle (default 4)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
+        var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: adds rows at --plan-lambda for the paper's rule, the guarded default and the planned candidates, and the sweep again at each λ's planned candidates" };
+        var planLambda = new Option<float>("--plan-lambda") { Description = "λ of the planned rows", DefaultValueFactory = _ => 0.9f };
         var json = new Option<bool>("--json") { Description = "Print the llamajump.bench-exit/1 JSON object (rows and sweep) instead of the tables" };
         var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
         {
-            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, json,
+            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, plan, planLambda, json,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -32,7 +34,8 @@ public static class BenchExitCommand
             var sweep = LambdaList.Parse(parse.GetValue(lambdas)!, allowEmpty: true);
             using var interruption = new Interruption(context.Error);
             var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
-                parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads)))
+                parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads),
+                parse.GetValue(plan), LambdaList.Parse(parse.GetValue(planLambda).ToString(CultureInfo.InvariantCulture), allowEmpty: false)[0]))
                 .Execute(context, interruption.Token);
             if (parse.GetValue(json))
                 context.Out.WriteLine(ExitBenchmarkJson.Write(result));
@@ -74,8 +77,28 @@ public static class BenchExitCommand
             p.TokensPerSecond.ToString("0.0", inv),
         ]).ToList();
         TextTable.Write(o, ["λ", "blocks/token", "blocks saved", "agreement", "same sequence", "tokens/s"], sweepRows, new HashSet<int> { 0, 1, 2, 3, 4, 5 });
-        o.WriteLine(r.Headline is { } h
-            ? string.Create(inv, $"blocks saved while keeping ≥ 95 % agreement with the full model: {h.Saved:P1} (λ = {h.Lambda:0.00})")
-            : "blocks saved while keeping ≥ 95 % agreement with the full model: none of the λ values kept 95 %");
+        o.WriteLine(Headline(r.Headline, inv));
+        if (r.PlannedSweep is not { } planned)
+            return;
+        o.WriteLine();
+        o.WriteLine("λ sweep at each λ's planned candidates (--plan), measured, and what the plan expected offline:");
+        var plannedRows = planned.Select(p => (IReadOnlyList<string>)
+        [
+            p.Measured.Lambda.ToString("0.00", inv),
+            p.Plan.Candidates.Count == 0 ? "none" : string.Join(",", p.Plan.Candidates),
+            p.Measured.BlocksPerToken.ToString("0.00", inv),
+            (1 - p.Measured.BlocksPerToken / r.Model.BlockCount).ToString("P1", inv),
+            p.Measured.Agreement.ToString("P1", inv),
+            p.Measured.TokensPerSecond.ToString("0.0", inv),
+            p.Plan.Outcome.BlocksPerToken.ToString("0.00", inv),
+            p.Plan.Outcome.Agreement.ToString("P1", inv),
+        ]).ToList();
+        TextTable.Write(o, ["λ", "candidates", "blocks/token", "blocks saved", "agreement", "tokens/s", "expected blocks", "expected agreement"], plannedRows,
+            new HashSet<int> { 0, 2, 3, 4, 5, 6, 7 });
+        o.WriteLine(Headline(r.PlannedHeadline, inv).Replace("blocks saved", "planned: blocks saved", StringComparison.Ordinal));
     }
+
+    private static string Headline((double Saved, float Lambda)? headline, CultureInfo inv) => headline is { } h
+        ? string.Create(inv, $"blocks saved while keeping ≥ 95 % agreement with the full model: {h.Saved:P1} (λ = {h.Lambda:0.00})")
+        : "blocks saved while keeping ≥ 95 % agreement with the full model: none of the λ values kept 95 %";
 }

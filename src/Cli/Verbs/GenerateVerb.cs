@@ -21,10 +21,10 @@ public static class GenerateVerb
         var mode = new Option<string>("--mode") { Description = "full | exit (lossy early exit at λ) | spec (lossless self-speculative)", DefaultValueFactory = _ => "full" };
         var lambda = new Option<float>("--lambda") { Description = "Exit when the jumped prediction's top probability reaches λ, in [0, 1]; above 1 = never", DefaultValueFactory = _ => 0.9f };
         var exitLayer = new Option<int?>("--exit-layer") { Description = "exit: always stop after this block; spec: draft through this block (default: planned, see --plan)" };
-        var levels = new Option<string?>("--levels") { Description = "Candidate exit blocks: a list (6,8,12) or FIRST:STRIDE (default: every block from a quarter of the depth)" };
+        var levels = new Option<string?>("--levels") { Description = "Candidate exit blocks: a list (6,8,12) or FIRST:STRIDE (default: the guarded default, candidates from the middle block whose checks cost at most 10 % when nothing exits; or planned, see --plan)" };
         var fill = new Option<string>("--fill") { Description = "K/V of skipped blocks: propagate (from the exit state, llama family) | recompute (at full depth with the next token)", DefaultValueFactory = _ => "propagate" };
         var draftLength = new Option<int?>("--draft-length") { Description = "spec: tokens drafted per cycle (default: planned, see --plan)" };
-        var plan = new Option<string?>("--plan") { Description = "spec: results.json of llamajump eval to choose the draft block and length from (default: the middle block, 4 drafts)" };
+        var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: exit plans its candidate blocks at --lambda from the exit samples beside it (cheapest with agreement no worse than the paper's rule); spec chooses the draft block and length (default: the middle block, 4 drafts)" };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens to generate at most", DefaultValueFactory = _ => 64 };
         var json = new Option<bool>("--json") { Description = "Print the llamajump.generate/1 JSON object instead of the text" };

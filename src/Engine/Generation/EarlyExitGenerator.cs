@@ -30,9 +30,13 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     /// <param name="jump">the jump exit and spec modes use (normally the OJFA jump); null: full mode only</param>
     /// <param name="defaultDraftLayer">spec mode's draft block when the settings name none (default: n_layer / 2)</param>
     /// <exception cref="LlamaJumpException">the backend refuses the jump (width, values, architecture)</exception>
-    public EarlyExitGenerator(ModelSession session, ExitJump? jump, SamplingOptions? sampling = null, int? defaultDraftLayer = null)
+    /// <param name="defaultCandidates">exit mode's candidate blocks where the settings name none (null: the paper's
+    /// rule, every block from ⌊L/4⌋, <see cref="ExitCandidates.Default"/>)</param>
+    public EarlyExitGenerator(ModelSession session, ExitJump? jump, SamplingOptions? sampling = null, int? defaultDraftLayer = null,
+        IReadOnlyList<int>? defaultCandidates = null)
     {
         _session = session;
+        DefaultCandidates = defaultCandidates ?? ExitCandidates.Default(session.NLayer);
         _sampling = sampling ?? SamplingOptions.Greedy;
         _stats = GenerationStats.Empty(session.NLayer);
         HasJump = jump is not null;
@@ -47,6 +51,9 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     public bool HasJump { get; }
 
     public int DefaultDraftLayer { get; }
+
+    /// <summary>Exit mode's candidate blocks when the settings name none.</summary>
+    public IReadOnlyList<int> DefaultCandidates { get; }
 
     public GenerationStats Stats => _stats;
 
@@ -255,7 +262,7 @@ public sealed class EarlyExitGenerator : ITokenGenerator
 
     private ExitPolicy PolicyFor(GenerationSettings settings) => settings.ExitLayer is { } k
         ? ExitPolicy.Fixed(k, settings.Fill == KvFill.Propagate)
-        : new ExitPolicy(settings.Candidates ?? ExitCandidates.Default(_session.NLayer), settings.Lambda, settings.Fill == KvFill.Propagate);
+        : new ExitPolicy(settings.Candidates ?? DefaultCandidates, settings.Lambda, settings.Fill == KvFill.Propagate);
 
     private int DraftLayerFor(GenerationSettings settings) => settings.ExitLayer ?? DefaultDraftLayer;
 

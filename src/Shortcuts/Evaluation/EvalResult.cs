@@ -40,7 +40,9 @@ public sealed record EvalThroughput(long HeadVectors, double HeadSeconds, double
 /// <see cref="ArbitrarySample"/> says how the arbitrary jumps were sampled when a seeded sample left some out (null
 /// when they are all, a list, or a sample that covered every jump). <see cref="ArbitraryRows"/> is the number of test
 /// samples the arbitrary jumps were scored on where that is fewer than <see cref="SampleCount"/> (null: all; at level
-/// m the jump m is N-NJTC's and scored on all).
+/// m the jump m is N-NJTC's and scored on all). <see cref="OjfaExitSamples"/> is the OJFA jump's prediction on every
+/// test sample at every exit level, for planning exit mode (null without OJFA, and when read back from results.json:
+/// it lives in exit-samples.safetensors beside it).
 /// </summary>
 public sealed record EvalResult(
     int NLayer,
@@ -59,7 +61,8 @@ public sealed record EvalResult(
     EvalThroughput Throughput,
     ExitCurve? ExitCurve = null,
     ArbitrarySample? ArbitrarySample = null,
-    int? ArbitraryRows = null)
+    int? ArbitraryRows = null,
+    ExitSamples? OjfaExitSamples = null)
 {
     /// <summary>Exit levels k = 0 … L−2.</summary>
     public IReadOnlyList<int> ExitLevels => Enumerable.Range(0, NLayer - 1).ToList();

@@ -270,7 +270,8 @@ public sealed class JumpEvaluator(IHead head, EvalSettings settings)
             new EvalThroughput(headVectors, headClock.Elapsed.TotalSeconds + keptHeadSeconds, clock.Elapsed.TotalSeconds + keptSeconds),
             Curve(ojfaPredictions, nnjtcPredictions, targets, nLayer),
             plan.ArbitrarySample,
-            arbitrary.Count > 0 && plan.ArbitraryRows < count ? plan.ArbitraryRows : null);
+            arbitrary.Count > 0 && plan.ArbitraryRows < count ? plan.ArbitraryRows : null,
+            ojfaPredictions is null ? null : ExitSamples.From(ojfaPredictions, targets));
     }
 
     /// <summary>Level <paramref name="level"/> of every sample's top probability and argmax (null, null without

@@ -48,6 +48,16 @@ public static class ReportWriter
                 File.Delete(Path.Combine(directory, name));
             }
         }
+        string samples = Path.Combine(directory, ExitSamplesFile.FileName);
+        if (report.Result.OjfaExitSamples is { } exitSamples)
+        {
+            ExitSamplesFile.Write(samples, exitSamples, report.Model.Sha256, report.Jumps.Ojfa);
+            written.Add(Path.GetFullPath(samples));
+        }
+        else
+        {
+            File.Delete(samples);
+        }
         Write(MarkdownFile, Encoding.UTF8.GetBytes(ReportMarkdown.Write(report, figures)));
         Write(JsonFile, Encoding.UTF8.GetBytes(ResultsJson.Write(report)));
         return written;

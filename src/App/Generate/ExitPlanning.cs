@@ -1,0 +1,76 @@
+using System.Globalization;
+using LlamaJump.App.Bench;
+using LlamaJump.Engine.Generation;
+using LlamaJump.Interop.EarlyExit;
+using LlamaJump.Models;
+using LlamaJump.Shortcuts.Jumps;
+using LlamaJump.Shortcuts.Reports;
+
+namespace LlamaJump.App.Generate;
+
+/// <summary>
+/// How generate, chat and bench choose exit mode's candidate blocks when <c>--levels</c> does not name them: with
+/// <c>--plan results.json</c>, <see cref="ExitPlanner.Plan"/> on the OJFA jump's exit samples eval wrote beside it
+/// (exit-samples.safetensors) at the user's λ; without, <see cref="ExitPlanner.Guarded"/>. The check's cost in blocks
+/// is the jump's and the head's weight bytes over one block's (<see cref="ExitCostModel"/>), a skipped block's fill
+/// cost its K and V projections' bytes under propagation (0 under recompute).
+/// </summary>
+public static class ExitPlanning
+{
+    /// <summary>A check (the jump, then the head) in blocks.</summary>
+    public static double CheckBlocks(ExitCostModel cost) => (cost.Jump + cost.Head) / cost.Block;
+
+    /// <summary>What filling one skipped block costs, in blocks.</summary>
+    public static double SkippedBlockCost(ExitCostModel cost, KvFill fill) => fill == KvFill.Propagate ? cost.KvProjections / cost.Block : 0;
+
+    /// <summary>The default candidates of <paramref name="modelPath"/> with a jump of <paramref name="rank"/>.</summary>
+    public static IReadOnlyList<int> Guarded(string modelPath, int nLayer, int rank) =>
+        ExitPlanner.Guarded(nLayer, CheckBlocks(ExitCostModel.Read(modelPath, rank)));
+
+    /// <summary>The plan for <paramref name="lambda"/> from an evaluation of this model and this jump file; one-line
+    /// <see cref="UserInputException"/> when the results are of another model or jump file, or lack the samples.</summary>
+    public static ExitPlan FromResults(string resultsPath, string modelPath, ModelInfo info, JumpSet set, float lambda, KvFill fill)
+    {
+        if (!File.Exists(resultsPath))
+            throw new UserInputException($"--plan {resultsPath}: no such file (llamajump eval writes results.json)");
+        EvalReport report;
+        try
+        {
+            report = ResultsJson.Parse(File.ReadAllText(resultsPath));
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new UserInputException($"--plan {resultsPath} is not a results.json of llamajump eval ({e.Message})");
+        }
+        string sha = ModelHash.Sha256(modelPath);
+        if (!string.Equals(report.Model.Sha256, sha, StringComparison.OrdinalIgnoreCase))
+            throw new UserInputException($"--plan {resultsPath} evaluates {report.Model.File} (sha256 {JumpFile.Short(report.Model.Sha256)}), not {info.FileName} (sha256 {JumpFile.Short(sha)})");
+        if (!SameJumps(report.Jumps, set))
+            throw new UserInputException(
+                $"--plan {resultsPath} evaluates another jump file ({report.Jumps.File}: OJFA jump {report.Jumps.Ojfa}, rank {report.Jumps.Rank}) than {Path.GetFileName(set.Source)} (OJFA jump {set.Ojfa}, rank {set.OjfaJump.Rank})");
+        string samplesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, ExitSamplesFile.FileName);
+        if (!File.Exists(samplesPath))
+            throw new UserInputException($"--plan: {samplesPath} is missing; rerun llamajump eval (it writes it beside results.json)");
+        var (samples, samplesSha, samplesOjfa) = ExitSamplesFile.Read(samplesPath);
+        if (!string.Equals(samplesSha, sha, StringComparison.OrdinalIgnoreCase) || samplesOjfa != set.Ojfa || samples.Levels != info.BlockCount - 1)
+            throw new UserInputException($"--plan: {samplesPath} was recorded for another model or OJFA jump than {info.FileName} with jump {set.Ojfa}");
+        var cost = ExitCostModel.Read(modelPath, set.OjfaJump.Rank);
+        return ExitPlanner.Plan(samples.TopProbability, samples.Agrees, samples.Levels, lambda, CheckBlocks(cost), SkippedBlockCost(cost, fill));
+    }
+
+    /// <summary>One line for the log: the plan, what it expects, and the paper's rule beside it.</summary>
+    public static string Describe(ExitPlan plan)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var o = plan.Outcome;
+        string candidates = plan.Candidates.Count == 0
+            ? "no candidate (no exit pays at this λ: full depth)"
+            : plan.Candidates.Count == 1 ? $"candidate {plan.Candidates[0]}" : $"candidates {string.Join(",", plan.Candidates)} ({plan.First}:{plan.Stride})";
+        return string.Create(inv,
+            $"plan at λ {plan.Lambda:0.###}: {candidates}; expected {o.BlocksPerToken:0.00} blocks/token of {plan.NLayer}, {o.ChecksPerToken:0.00} checks/token (a check {plan.CheckBlocks:0.00} blocks), cost {o.CostPerToken:0.00} blocks ({plan.ExpectedSpeedup:0.00}× full), agreement {o.Agreement:0.000}; the paper's rule: cost {plan.PaperRule.CostPerToken:0.00}, agreement {plan.PaperRule.Agreement:0.000}");
+    }
+
+    private static bool SameJumps(ReportJumps report, JumpSet set) =>
+        report.Ojfa == set.Ojfa && report.Rank == set.OjfaJump.Rank && report.DScores.Count == set.DScores.Count
+        && report.DScores.Zip(set.DScores).All(p => Math.Abs(p.First - p.Second) <= 1e-9 * Math.Max(1, Math.Abs(p.Second)));
+}

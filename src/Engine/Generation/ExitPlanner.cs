@@ -1,0 +1,129 @@
+namespace LlamaJump.Engine.Generation;
+
+/// <summary>What exit mode costs and how often it agrees with the full model, per generated token, for one candidate
+/// set at one λ, replayed on recorded samples: blocks run, candidate checks, agreement, and the cost in block
+/// equivalents (blocks + checks × the check's cost + skipped blocks × what filling one costs).</summary>
+public sealed record ExitOutcome(double BlocksPerToken, double ChecksPerToken, double Agreement, double CostPerToken);
+
+/// <summary>The candidate blocks (every <see cref="Stride"/>-th from <see cref="First"/>; none: never check) that
+/// <see cref="ExitPlanner.Plan"/> chose for λ, its expected <see cref="Outcome"/>, and the outcome of the paper's rule
+/// (every block from ⌊L/4⌋, <see cref="ExitCandidates.Default"/>) on the same samples, for comparison.</summary>
+public sealed record ExitPlan(double Lambda, IReadOnlyList<int> Candidates, int First, int Stride, ExitOutcome Outcome,
+    ExitOutcome PaperRule, int NLayer, double CheckBlocks)
+{
+    /// <summary>Full depth in block equivalents: L blocks, no check.</summary>
+    public double FullCost => NLayer;
+
+    /// <summary>The speed-up over full depth the plan's cost allows (decode is memory-bound: cost stands for time).</summary>
+    public double ExpectedSpeedup => FullCost / Outcome.CostPerToken;
+}
+
+/// <summary>
+/// Plans exit mode's candidate blocks from data. The samples are what the OJFA jump predicts at every exit level
+/// k = 0 … L−2 of recorded tokens (eval's test split): its top softmax probability and whether its argmax is the
+/// full model's top-1. A token exits at the first candidate whose top probability is ≥ λ (the paper's rule) and
+/// costs k + 1 blocks, one check per candidate tried (a check costs <c>checkBlocks</c> blocks: the jump and the head)
+/// and <c>skippedBlockCost</c> per skipped block (propagation's K/V projections; 0 where nothing is filled);
+/// without an exit it costs L blocks plus every check.
+/// <para><see cref="Plan"/> tries every candidate set of the form FIRST:STRIDE (k = FIRST, FIRST + STRIDE, … ≤ L−2)
+/// and the empty set, and keeps the cheapest whose agreement is at least the paper's rule's at the same λ (the empty
+/// set agrees always, so there is one); ties go to fewer checks, then to the later first block.</para>
+/// <para><see cref="Guarded"/> is the default without data: candidates that cannot lose much.</para>
+/// </summary>
+public static class ExitPlanner
+{
+    /// <summary>With no token exiting, the guarded default's checks cost at most this share of a full step.</summary>
+    public const double GuardedWorstCaseOverhead = 0.10;
+
+    /// <summary>Replays the rule on the samples: <paramref name="topProbability"/> and <paramref name="agrees"/> are
+    /// [sample × levels] (levels = L − 1), <paramref name="candidates"/> increasing exit levels.</summary>
+    public static ExitOutcome Replay(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, IReadOnlyList<int> candidates,
+        double lambda, double checkBlocks, double skippedBlockCost = 0)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (levels < 1 || topProbability.Length % levels != 0 || agrees.Length != topProbability.Length)
+            throw new ArgumentException($"{topProbability.Length} probabilities and {agrees.Length} agreement flags are not samples × {levels} levels");
+        int samples = topProbability.Length / levels, nLayer = levels + 1;
+        if (samples == 0)
+            throw new ArgumentException("no samples to plan from");
+        long blocks = 0, checks = 0, agree = 0, skipped = 0;
+        for (int i = 0; i < samples; i++)
+        {
+            int exit = -1, tried = 0;
+            foreach (int k in candidates)
+            {
+                tried++;
+                if (topProbability[i * levels + k] >= lambda)
+                {
+                    exit = k;
+                    break;
+                }
+            }
+            checks += tried;
+            if (exit >= 0)
+            {
+                blocks += exit + 1;
+                skipped += nLayer - 1 - exit;
+                agree += agrees[i * levels + exit] ? 1 : 0;
+            }
+            else
+            {
+                blocks += nLayer;
+                agree++;
+            }
+        }
+        double n = samples;
+        return new ExitOutcome(blocks / n, checks / n, agree / n, (blocks + checks * checkBlocks + skipped * skippedBlockCost) / n);
+    }
+
+    /// <summary>The cheapest FIRST:STRIDE candidate set (or none) that agrees at least as often as the paper's rule at
+    /// <paramref name="lambda"/>; see the class remarks.</summary>
+    public static ExitPlan Plan(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, double lambda, double checkBlocks,
+        double skippedBlockCost = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(checkBlocks);
+        int nLayer = levels + 1;
+        var paper = Replay(topProbability, agrees, levels, ExitCandidates.Default(nLayer), lambda, checkBlocks, skippedBlockCost);
+        IReadOnlyList<int> bestSet = [];
+        int bestFirst = -1, bestStride = 0;
+        var best = Replay(topProbability, agrees, levels, [], lambda, checkBlocks, skippedBlockCost);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int first = levels - 1; first >= 0; first--)
+        {
+            for (int stride = 1; stride <= levels; stride++)
+            {
+                var set = ExitCandidates.FromStride(nLayer, first, stride);
+                if (!seen.Add(string.Join(',', set)))
+                    continue; // a longer stride that leaves only FIRST again
+                var outcome = Replay(topProbability, agrees, levels, set, lambda, checkBlocks, skippedBlockCost);
+                if (outcome.Agreement < paper.Agreement)
+                    continue;
+                bool cheaper = outcome.CostPerToken < best.CostPerToken - 1e-12
+                    || (Math.Abs(outcome.CostPerToken - best.CostPerToken) <= 1e-12 && outcome.ChecksPerToken < best.ChecksPerToken);
+                if (cheaper)
+                {
+                    (best, bestSet, bestFirst, bestStride) = (outcome, set, first, stride);
+                }
+            }
+        }
+        return new ExitPlan(lambda, bestSet, bestFirst, bestStride, best, paper, nLayer, checkBlocks);
+    }
+
+    /// <summary>
+    /// Candidates without data that cannot lose much: as many as keep a token that never exits within
+    /// <see cref="GuardedWorstCaseOverhead"/> of a full step (n = ⌊0.1·L / checkBlocks⌋, at least one), from the middle
+    /// block ⌊L/2⌋ − 1 (where a fixed exit was measured to pay) up to the last block whose exit saves more than two
+    /// checks cost (k ≤ L − 2 − ⌈2·checkBlocks⌉, never below the middle block), evenly strided.
+    /// </summary>
+    public static IReadOnlyList<int> Guarded(int nLayer, double checkBlocks)
+    {
+        if (nLayer < 2)
+            throw new ArgumentException($"a model with {nLayer} block(s) has no exit block");
+        ArgumentOutOfRangeException.ThrowIfNegative(checkBlocks);
+        int first = Math.Max(0, nLayer / 2 - 1);
+        int last = Math.Max(first, nLayer - 2 - (int)Math.Ceiling(2 * checkBlocks));
+        int count = checkBlocks <= 0 ? last - first + 1 : Math.Clamp((int)Math.Floor(GuardedWorstCaseOverhead * nLayer / checkBlocks), 1, last - first + 1);
+        int stride = count <= 1 ? 1 : Math.Max(1, (last - first) / (count - 1));
+        return [.. ExitCandidates.FromStride(nLayer, first, stride).Take(count)];
+    }
+}

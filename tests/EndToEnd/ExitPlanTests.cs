@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AwesomeAssertions;
+
+namespace LlamaJump.Tests.EndToEnd;
+
+/// <summary>One dump → train → eval of stories260K shared by the exit-plan tests.</summary>
+public sealed class PlannedStories : IDisposable
+{
+    public PlannedStories()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("llamajump-plan-e2e-").FullName;
+        Dump = System.IO.Path.Combine(Directory, "dump");
+        Jumps = System.IO.Path.Combine(Directory, "jumps.gguf");
+        Results = System.IO.Path.Combine(Directory, "results");
+        foreach (string[] step in new[]
+        {
+            new[] { "dump", "--corpus", System.IO.Path.Combine(Cli.Shared, "data", "wikitext-2", "wiki.test.raw"), "--train", "300", "--test", "100", "--out", Dump, "--seed", "5" },
+            ["train", "--dump", Dump, "--out", Jumps, "--epochs", "8", "--seed", "5"],
+            ["eval", "--dump", Dump, "--jumps", Jumps, "--out", Results],
+        })
+        {
+            var result = Cli.Run(Cli.Launcher, step, StoriesDump.Cache(Directory));
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException($"{step[0]}: {result.Stderr}");
+        }
+    }
+
+    public string Directory { get; }
+    public string Dump { get; }
+    public string Jumps { get; }
+    public string Results { get; }
+    public string ResultsJson => System.IO.Path.Combine(Results, "results.json");
+
+    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+}
+
+/// <summary>
+/// <c>generate --mode exit --plan results.json</c>: eval leaves exit-samples.safetensors beside results.json, generate
+/// prints the plan before generating and checks exactly the planned candidates; without --plan or --levels it checks
+/// the guarded default. Results of another model or jump file, a missing samples file and --levels beside --plan are
+/// one line and exit code 2.
+/// </summary>
+public sealed class ExitPlanTests(PlannedStories planned) : IClassFixture<PlannedStories>
+{
+    private Dictionary<string, string?> Env => StoriesDump.Cache(planned.Directory);
+
+    private CommandResult Generate(params string[] more) => Cli.Run(Cli.Launcher,
+        ["generate", "--mode", "exit", "--jumps", planned.Jumps, "--prompt", "Once upon a time", "--max-tokens", "8", "--json", .. more], Env);
+
+    private static int[] Candidates(CommandResult result)
+    {
+        using var json = JsonDocument.Parse(result.Stdout);
+        return [.. json.RootElement.GetProperty("candidates").EnumerateArray().Select(e => e.GetInt32())];
+    }
+
+    [Fact]
+    public void Generate_prints_the_plan_and_checks_exactly_its_candidates()
+    {
+        File.Exists(Path.Combine(planned.Results, "exit-samples.safetensors")).Should().BeTrue("eval writes the OJFA exit samples beside results.json");
+
+        var result = Generate("--plan", planned.ResultsJson, "--lambda", "0.5");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        var line = result.Stderr.Split('\n').Single(l => l.StartsWith("generate: plan at λ 0.5: ", StringComparison.Ordinal));
+        line.Should().MatchRegex(@"expected \d+\.\d\d blocks/token of 5, .* agreement \d\.\d{3}; the paper's rule: cost \d+\.\d\d, agreement \d\.\d{3}$");
+        int[] candidates = Candidates(result);
+        if (candidates.Length == 0)
+            line.Should().Contain("no candidate");
+        else
+            line.Should().Contain(candidates.Length == 1 ? $"candidate {candidates[0]};" : $"candidates {string.Join(",", candidates)} (");
+    }
+
+    [Fact]
+    public void Without_a_plan_or_levels_exit_checks_the_guarded_default()
+    {
+        var result = Generate("--lambda", "0.5");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        Candidates(result).Should().Equal(1); // stories260K: one candidate, the middle block ⌊5/2⌋ − 1
+        result.Stderr.Should().Contain("generate: exit candidates 1 (the guarded default");
+    }
+
+    [Fact]
+    public void Results_of_another_model_or_jump_file_and_incomplete_plans_are_refused()
+    {
+        string other = Path.Combine(planned.Directory, "other-model");
+        Directory.CreateDirectory(other);
+        var node = JsonNode.Parse(File.ReadAllText(planned.ResultsJson))!;
+        node["model"]!["sha256"] = new string('0', 64);
+        File.WriteAllText(Path.Combine(other, "results.json"), node.ToJsonString());
+        File.Copy(Path.Combine(planned.Results, "exit-samples.safetensors"), Path.Combine(other, "exit-samples.safetensors"));
+        Refused(Generate("--plan", Path.Combine(other, "results.json")), "evaluates stories260K.gguf (sha256 00000000…), not stories260K.gguf");
+
+        string otherJumps = Path.Combine(planned.Directory, "other-jumps.gguf");
+        Cli.Run(Cli.Launcher, ["train", "--dump", planned.Dump, "--out", otherJumps, "--epochs", "3", "--seed", "9"], Env).ExitCode.Should().Be(0);
+        Refused(Cli.Run(Cli.Launcher, ["generate", "--mode", "exit", "--jumps", otherJumps, "--prompt", "Once", "--plan", planned.ResultsJson], Env),
+            "evaluates another jump file (jumps.gguf");
+
+        string bare = Path.Combine(planned.Directory, "bare");
+        Directory.CreateDirectory(bare);
+        File.Copy(planned.ResultsJson, Path.Combine(bare, "results.json"));
+        Refused(Generate("--plan", Path.Combine(bare, "results.json")), "exit-samples.safetensors is missing; rerun llamajump eval");
+
+        Refused(Generate("--plan", planned.ResultsJson, "--levels", "1,2"), "--levels and --plan both choose exit mode's candidate blocks");
+        Refused(Generate("--plan", Path.Combine(planned.Directory, "nothing.json")), "no such file");
+    }
+
+    private static void Refused(CommandResult result, string expected)
+    {
+        result.ExitCode.Should().Be(2, result.Stderr);
+        result.Stderr.Split('\n').Where(l => l.StartsWith("llamajump: error: ", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Should().Contain(expected);
+    }
+}
