@@ -96,6 +96,8 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             cases.Add(new($"exit at block {k}, propagate", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Propagate), cost.FixedPropagate(k)));
         cases.Add(new($"exit at block {k}, recompute", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Recompute), cost.FixedRecompute(k)));
         cases.Add(new($"spec, drafts through block {k} × {draftLength ?? 4}", new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4), null));
+        cases.Add(new($"spec, gated at {GenerateOptions.DefaultDraftThreshold:0.##} with back-off, through block {k} × ≤ {draftLength ?? 4}",
+            new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4, DraftThreshold: GenerateOptions.DefaultDraftThreshold), null));
         var guarded = ExitPlanner.Guarded(nLayer, ExitPlanning.CheckBlocks(cost));
         cases.Add(new($"exit, λ = 1 at the guarded default's {guarded.Count} candidates ({string.Join(",", guarded)}; checks, no exit)",
             new(GenerationMode.Exit, Lambda: 1f, Fill: fill, Candidates: guarded), cost.AllChecks(guarded.Count)));

@@ -16,5 +16,5 @@ public static class GeneratorFactories
     /// guarded default candidates (<see cref="Generate.ExitPlanning.Guarded"/>).</summary>
     public static GeneratorFactory Default => (session, jumps) =>
         new EarlyExitGenerator(session, jumps is null ? null : ExitJumps.Choose(jumps), defaultCandidates:
-            jumps is null ? null : Generate.ExitPlanning.Guarded(session.ModelPath, session.NLayer, jumps.OjfaJump.Rank));
+            jumps is null || session.NLayer < 2 ? null : Generate.ExitPlanning.Guarded(session.ModelPath, session.NLayer, jumps.OjfaJump.Rank));
 }

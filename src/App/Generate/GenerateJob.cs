@@ -63,7 +63,7 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
             }
         }
         var settings = new GenerationSettings(options.Mode, options.Lambda,
-            options.Mode == GenerationMode.Spec ? draftBlock : options.ExitLayer, options.Fill, candidates, draftLength);
+            options.Mode == GenerationMode.Spec ? draftBlock : options.ExitLayer, options.Fill, candidates, draftLength, options.DraftThreshold);
 
         NativeLog.Quiet(log);
         using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, options.MaxTokens + draftLength + 256), options.Threads));

@@ -43,6 +43,7 @@ public static class GenerateJson
             w.WriteString("fill", settings.Fill.ToString().ToLowerInvariant());
             w.NumberOrNull("draft_layer", spec ? result.DraftBlock : null);
             w.NumberOrNull("draft_length", spec ? settings.DraftLength : null);
+            w.NumberOrNull("draft_threshold", spec ? settings.DraftThreshold : null);
             if (result.PlanReason is { } reason)
                 w.WriteString("draft_plan", reason);
             else

@@ -20,4 +20,10 @@ public sealed record GenerateOptions(
     bool Json,
     bool Compare,
     SamplingOptions Sampling,
-    int? Threads);
+    int? Threads,
+    float DraftThreshold = GenerateOptions.DefaultDraftThreshold)
+{
+    /// <summary>spec's default draft threshold: gated drafting with back-off (see
+    /// <see cref="GenerationSettings.DraftThreshold"/>); 0 restores fixed-length drafting.</summary>
+    public const float DefaultDraftThreshold = 0.5f;
+}

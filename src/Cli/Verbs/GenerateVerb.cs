@@ -24,6 +24,7 @@ public static class GenerateVerb
         var levels = new Option<string?>("--levels") { Description = "Candidate exit blocks: a list (6,8,12) or FIRST:STRIDE (default: the guarded default, candidates from the middle block whose checks cost at most 10 % when nothing exits; or planned, see --plan)" };
         var fill = new Option<string>("--fill") { Description = "K/V of skipped blocks: propagate (from the exit state, llama family) | recompute (at full depth with the next token)", DefaultValueFactory = _ => "propagate" };
         var draftLength = new Option<int?>("--draft-length") { Description = "spec: tokens drafted per cycle (default: planned, see --plan)" };
+        var draftThreshold = new Option<float>("--draft-threshold") { Description = "spec: draft while the jump's top probability is at least this, stop at the first unsure draft, and back off to full steps after cycles with no draft accepted; 0 = always draft --draft-length tokens", DefaultValueFactory = _ => GenerateOptions.DefaultDraftThreshold };
         var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: exit plans its candidate blocks at --lambda from the exit samples beside it (cheapest with agreement no worse than the paper's rule); spec chooses the draft block and length (default: the middle block, 4 drafts)" };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens to generate at most", DefaultValueFactory = _ => 64 };
@@ -37,7 +38,7 @@ public static class GenerateVerb
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("generate", "Generate text at full depth, with early exit (λ) or self-speculatively, showing each token's exit block")
         {
-            model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, plan, prompt, maxTokens, json, compare,
+            model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, draftThreshold, plan, prompt, maxTokens, json, compare,
             temperature, topK, topP, repeatPenalty, seed, threads,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
@@ -50,6 +51,9 @@ public static class GenerateVerb
                 throw new UserInputException($"--max-tokens must be positive (got {max})");
             if (parse.GetValue(draftLength) is { } d && (d < 1 || d > 64))
                 throw new UserInputException($"--draft-length must be in 1..64 (got {d})");
+            float tau = parse.GetValue(draftThreshold);
+            if (!(tau >= 0 && tau <= 1))
+                throw new UserInputException($"--draft-threshold must be in [0, 1] (got {tau.ToString(CultureInfo.InvariantCulture)})");
             float t = parse.GetValue(temperature);
             if (!(t >= 0))
                 throw new UserInputException("--temperature must be 0 or positive");
@@ -58,7 +62,8 @@ public static class GenerateVerb
                 parse.GetValue(levels), ParseFill(parse.GetValue(fill)!), parse.GetValue(draftLength), parse.GetValue(plan),
                 parse.GetValue(prompt)!, max, parse.GetValue(json), parse.GetValue(compare),
                 new SamplingOptions(t, parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(repeatPenalty), parse.GetValue(seed)),
-                parse.GetValue(threads) is { } n ? (n > 0 ? n : throw new UserInputException($"--threads must be positive (got {n})")) : null);
+                parse.GetValue(threads) is { } n ? (n > 0 ? n : throw new UserInputException($"--threads must be positive (got {n})")) : null,
+                tau);
             using var interruption = new Interruption(context.Error);
             var result = new GenerateJob(options).Execute(context, interruption.Token);
             if (options.Json)

@@ -36,7 +36,8 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         IReadOnlyList<int>? defaultCandidates = null)
     {
         _session = session;
-        DefaultCandidates = defaultCandidates ?? ExitCandidates.Default(session.NLayer);
+        // a 1-block model has no exit block: exit mode is refused for it at validation, not here
+        DefaultCandidates = defaultCandidates ?? (session.NLayer >= 2 ? ExitCandidates.Default(session.NLayer) : []);
         _sampling = sampling ?? SamplingOptions.Greedy;
         _stats = GenerationStats.Empty(session.NLayer);
         HasJump = jump is not null;
@@ -51,6 +52,9 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     public bool HasJump { get; }
 
     public int DefaultDraftLayer { get; }
+
+    /// <summary>Gated spec: the longest run of plain full steps after cycles that got no draft accepted.</summary>
+    public const int MaxSpecBackoff = 16;
 
     /// <summary>Exit mode's candidate blocks when the settings name none.</summary>
     public IReadOnlyList<int> DefaultCandidates { get; }
@@ -89,6 +93,10 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         if (settings.Mode == GenerationMode.Spec && settings.DraftLength < 1)
         {
             throw new ArgumentException($"the draft length must be at least 1 (got {settings.DraftLength})");
+        }
+        if (settings.Mode == GenerationMode.Spec && !(settings.DraftThreshold >= 0 && settings.DraftThreshold <= 1))
+        {
+            throw new ArgumentException($"the draft threshold must be in [0, 1] (got {settings.DraftThreshold})");
         }
     }
 
@@ -197,6 +205,7 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         yield return state.Emit(state.Pending, levels[0], settings.Mode == GenerationMode.Spec ? false : null);
         _stats = state.Stats(spec);
 
+        int backoff = 0, skip = 0; // gated spec: full steps still to take, and the length of the last back-off
         while (state.Tokens < maxTokens && !cancel.IsCancellationRequested)
         {
             settings = control.Settings;
@@ -204,10 +213,24 @@ public sealed class EarlyExitGenerator : ITokenGenerator
             spec |= settings.Mode == GenerationMode.Spec;
             // a cycle emits up to draft length + 1 tokens: never more than maxTokens in all
             int room = maxTokens - state.Tokens;
+            bool gated = settings.Mode == GenerationMode.Spec && settings.DraftThreshold > 0;
             dirty();
-            IReadOnlyList<GeneratedToken> produced = settings.Mode == GenerationMode.Spec && room > 1
-                ? SpecCycle.Run(state, DraftLayerFor(settings), Math.Min(settings.DraftLength, room - 1))
-                : [Step(state, settings)];
+            IReadOnlyList<GeneratedToken> produced;
+            if (settings.Mode == GenerationMode.Spec && room > 1 && !(gated && skip > 0))
+            {
+                produced = SpecCycle.Run(state, DraftLayerFor(settings), Math.Min(settings.DraftLength, room - 1), settings.DraftThreshold);
+                if (gated)
+                {
+                    bool accepted = produced.Any(t => t.DraftAccepted == true);
+                    backoff = accepted ? 0 : Math.Clamp(backoff * 2, 1, MaxSpecBackoff);
+                    skip = backoff;
+                }
+            }
+            else
+            {
+                produced = [Step(state, settings)];
+                skip = Math.Max(0, skip - 1);
+            }
             clean();
             bool ended = false;
             foreach (var token in produced)

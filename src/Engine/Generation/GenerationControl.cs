@@ -21,15 +21,21 @@ public sealed class GenerationControl
 }
 
 /// <summary>Mode, confidence threshold λ, optional fixed exit block (in spec mode: the draft block), the KV fill for
-/// blocks an exited token skipped, the candidate exit blocks (null: every block from a quarter of the depth) and the
-/// spec-mode draft length. Validated against the model by the generator.</summary>
+/// blocks an exited token skipped, the candidate exit blocks (null: the generator's default), the spec-mode draft
+/// length (the most drafts per cycle) and draft threshold. Validated against the model by the generator.</summary>
+/// <param name="DraftThreshold">spec: 0 drafts <see cref="DraftLength"/> tokens every cycle; above 0 the drafting is
+/// gated — a cycle drafts while the draft's top softmax probability (head(jump(h^k))) is ≥ the threshold and stops at
+/// the first unsure draft, which is not verified, and after a cycle that got no draft accepted the next cycles back off
+/// to plain full steps (1, 2, 4, … up to <see cref="EarlyExitGenerator.MaxSpecBackoff"/>, reset by an accepted
+/// draft)</param>
 public sealed record GenerationSettings(
     GenerationMode Mode = GenerationMode.Full,
     float Lambda = 0.9f,
     int? ExitLayer = null,
     KvFill Fill = KvFill.Propagate,
     IReadOnlyList<int>? Candidates = null,
-    int DraftLength = 4);
+    int DraftLength = 4,
+    float DraftThreshold = 0f);
 
 /// <summary>How the K/V of the blocks an exited token skipped are filled: <see cref="Propagate"/> computes them from
 /// the exit state (CALM's state propagation); <see cref="Recompute"/> runs the exited token again at full depth

@@ -16,7 +16,10 @@ namespace LlamaJump.Engine.Generation;
 /// </summary>
 internal static class SpecCycle
 {
-    public static IReadOnlyList<GeneratedToken> Run(DecodeState state, int draftBlock, int draftLength)
+    /// <param name="draftThreshold">0: draft <paramref name="draftLength"/> tokens; above 0: stop at the first draft
+    /// whose top softmax probability is below it (that draft is dropped; with none left the cycle is the pending
+    /// token's full step)</param>
+    public static IReadOnlyList<GeneratedToken> Run(DecodeState state, int draftBlock, int draftLength, float draftThreshold = 0f)
     {
         int start = state.Position;
         int pending = state.Pending;
@@ -31,7 +34,12 @@ internal static class SpecCycle
             var step = new LLamaBatch();
             step.Add((LLamaToken)fed, start + i, LLamaSeqId.Zero, logits: true);
             state.Decode(step, 1, prompt: false);
-            fed = Maximum.IndexOf(state.Context.NativeHandle.GetLogitsIth(0));
+            var logits = state.Context.NativeHandle.GetLogitsIth(0);
+            fed = Maximum.IndexOf(logits);
+            if (draftThreshold > 0 && TopProbability(logits, fed) < draftThreshold)
+            {
+                break; // unsure: neither this draft nor later ones are worth verifying
+            }
             drafts.Add(fed);
             if (state.IsEnd(fed))
             {
@@ -40,7 +48,13 @@ internal static class SpecCycle
         }
         state.Drafted += drafts.Count;
 
-        // verify: the pending token and the drafts (after an exited token awaiting recompute) in one full-depth batch
+        // verify: the pending token and the drafts (after an exited token awaiting recompute) in one full-depth batch.
+        // The exit policy acts on single-output decodes only: a cycle whose drafting was gated away verifies the
+        // pending token alone, so the draft policy must be off for it.
+        if (drafts.Count == 0)
+        {
+            state.Use(ExitPolicy.Off);
+        }
         var verify = new LLamaBatch();
         if (state.Recompute is { } redo)
         {
@@ -77,5 +91,14 @@ internal static class SpecCycle
             emitted.Add(state.IsEnd(full) ? EarlyExitGenerator.EndMarker : state.Emit(full, state.NLayer - 1, draftAccepted: false));
             return emitted;
         }
+    }
+
+    /// <summary>softmax(logits)[best] with best the argmax, in double: 1 / Σ exp(l − l_best).</summary>
+    internal static double TopProbability(ReadOnlySpan<float> logits, int best)
+    {
+        double max = logits[best], sum = 0;
+        foreach (float l in logits)
+            sum += Math.Exp(l - max);
+        return 1 / sum;
     }
 }

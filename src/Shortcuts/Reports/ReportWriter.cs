@@ -4,7 +4,8 @@ namespace LlamaJump.Shortcuts.Reports;
 
 /// <summary>
 /// Writes an evaluation into a results directory: results.json, results.csv, the figure PNGs that have something to
-/// show, and report.md linking them. Each file is written whole to a temporary name in the same directory, flushed
+/// show, exit-samples.safetensors (<see cref="ExitSamplesFile"/>, when the evaluation has OJFA) and report.md linking
+/// them. Each file is written whole to a temporary name in the same directory, flushed
 /// to disk, then renamed over the final name, so a reader never sees a partial file; a figure no longer produced is
 /// removed so report.md and the directory agree. results.json marks a complete evaluation: an earlier one is removed
 /// first and the new one is written last, so a run killed part-way leaves no results.json beside newer files.

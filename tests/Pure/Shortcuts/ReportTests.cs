@@ -246,8 +246,8 @@ public sealed class ReportTests
         var files = ReportWriter.WriteAll(report, directory.Root);
 
         files.Select(Path.GetFileName).Should().Equal("results.csv", ReportPlots.Figure2File,
-            ReportPlots.Figure3File, ReportPlots.Figure4File, ReportPlots.ExitCurveFile, "report.md", "results.json"); // results.json last: it marks completion
-        Directory.GetFiles(directory.Root).Should().HaveCount(7, "no temporary files are left");
+            ReportPlots.Figure3File, ReportPlots.Figure4File, ReportPlots.ExitCurveFile, ExitSamplesFile.FileName, "report.md", "results.json"); // results.json last: it marks completion
+        Directory.GetFiles(directory.Root).Should().HaveCount(8, "no temporary files are left");
         string md = File.ReadAllText(Path.Combine(directory.Root, "report.md"));
         md.Should().Contain(new string('a', 64)).And.Contain("tiny.gguf").And.Contain(new string('c', 64));
         md.Should().Contain("| method | Precision@1 (↑) | Surprisal (↓, nats) |");
