@@ -56,6 +56,10 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     /// <summary>Gated spec: the longest run of plain full steps after cycles that got no draft accepted.</summary>
     public const int MaxSpecBackoff = 16;
 
+    // gated spec's back-off lives as long as the generator: what was learnt about the jump carries over to the next
+    // reply (a chat turn, a benchmark's next prompt) as long as the draft block and threshold stay the same
+    private readonly SpecBackoff _backoff = new();
+
     /// <summary>Exit mode's candidate blocks when the settings name none.</summary>
     public IReadOnlyList<int> DefaultCandidates { get; }
 
@@ -205,7 +209,6 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         yield return state.Emit(state.Pending, levels[0], settings.Mode == GenerationMode.Spec ? false : null);
         _stats = state.Stats(spec);
 
-        int backoff = 0, skip = 0; // gated spec: full steps still to take, and the length of the last back-off
         while (state.Tokens < maxTokens && !cancel.IsCancellationRequested)
         {
             settings = control.Settings;
@@ -216,20 +219,16 @@ public sealed class EarlyExitGenerator : ITokenGenerator
             bool gated = settings.Mode == GenerationMode.Spec && settings.DraftThreshold > 0;
             dirty();
             IReadOnlyList<GeneratedToken> produced;
-            if (settings.Mode == GenerationMode.Spec && room > 1 && !(gated && skip > 0))
+            var backoff = gated ? _backoff.For(DraftLayerFor(settings), settings.DraftThreshold) : null;
+            if (settings.Mode == GenerationMode.Spec && room > 1 && backoff is not { Skip: > 0 })
             {
                 produced = SpecCycle.Run(state, DraftLayerFor(settings), Math.Min(settings.DraftLength, room - 1), settings.DraftThreshold);
-                if (gated)
-                {
-                    bool accepted = produced.Any(t => t.DraftAccepted == true);
-                    backoff = accepted ? 0 : Math.Clamp(backoff * 2, 1, MaxSpecBackoff);
-                    skip = backoff;
-                }
+                backoff?.CycleDone(produced.Any(t => t.DraftAccepted == true), MaxSpecBackoff);
             }
             else
             {
                 produced = [Step(state, settings)];
-                skip = Math.Max(0, skip - 1);
+                backoff?.FullStepDone();
             }
             clean();
             bool ended = false;
@@ -291,4 +290,31 @@ public sealed class EarlyExitGenerator : ITokenGenerator
 
     /// <summary>Stands for "the model ended the text" inside a step's result; never reaches the caller.</summary>
     internal static readonly GeneratedToken EndMarker = new(-1, "", "", -1);
+
+    /// <summary>Gated spec's back-off: after a cycle with no draft accepted, skip the next 1, 2, 4, … (at most the
+    /// given maximum) cycles as plain full steps; an accepted draft resets it. Kept per draft block and threshold.</summary>
+    private sealed class SpecBackoff
+    {
+        private (int Block, float Threshold) _key = (-1, 0);
+        private int _length;
+
+        public int Skip { get; private set; }
+
+        public SpecBackoff For(int block, float threshold)
+        {
+            if (_key != (block, threshold))
+            {
+                (_key, _length, Skip) = ((block, threshold), 0, 0);
+            }
+            return this;
+        }
+
+        public void CycleDone(bool accepted, int maximum)
+        {
+            _length = accepted ? 0 : Math.Clamp(_length * 2, 1, maximum);
+            Skip = _length;
+        }
+
+        public void FullStepDone() => Skip = Math.Max(0, Skip - 1);
+    }
 }
