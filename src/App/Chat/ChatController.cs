@@ -36,7 +36,9 @@ public sealed class ChatController : IDisposable
         _options = options;
         _ui = ui;
         _worker = new NativeWorkQueue(e => Post(() => Message = $"error: {e.Message}"));
-        _control = new GenerationControl(new GenerationSettings(GenerationMode.Full, options.Lambda));
+        // spec mode drafts gated, as generate's does by default
+        _control = new GenerationControl(new GenerationSettings(GenerationMode.Full, options.Lambda,
+            DraftThreshold: LlamaJump.App.Generate.GenerateOptions.DefaultDraftThreshold));
         Model = model;
         ReplyCounts = new ExitCounts(model.Info.BlockCount);
         SessionCounts = new ExitCounts(model.Info.BlockCount);
