@@ -82,6 +82,24 @@ public sealed class ExitPlanTests(PlannedStories planned) : IClassFixture<Planne
     }
 
     [Fact]
+    public void Spec_plans_its_draft_threshold_from_the_exit_samples_too()
+    {
+        var result = Cli.Run(Cli.Launcher, ["generate", "--mode", "spec", "--jumps", planned.Jumps, "--prompt", "Once upon a time", "--max-tokens", "8",
+            "--json", "--plan", planned.ResultsJson], Env);
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        float threshold = json.RootElement.GetProperty("draft_threshold").GetSingle();
+        threshold.Should().BeInRange(0f, 0.9f);
+        (threshold * 10).Should().BeApproximately(MathF.Round(threshold * 10), 1e-4f, "the planner tries 0, 0.1 … 0.9");
+        string reason = json.RootElement.GetProperty("draft_plan").GetString()!;
+        if (reason.Contains("drafting stays gated at the default threshold", StringComparison.Ordinal))
+            threshold.Should().Be(0.5f, "where no threshold pays the default applies");
+        else
+            reason.Should().Contain($"confident (≥ {threshold:0.0})");
+    }
+
+    [Fact]
     public void Results_of_another_model_or_jump_file_and_incomplete_plans_are_refused()
     {
         string other = Path.Combine(planned.Directory, "other-model");

@@ -63,7 +63,8 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
             }
         }
         var settings = new GenerationSettings(options.Mode, options.Lambda,
-            options.Mode == GenerationMode.Spec ? draftBlock : options.ExitLayer, options.Fill, candidates, draftLength, options.DraftThreshold);
+            options.Mode == GenerationMode.Spec ? draftBlock : options.ExitLayer, options.Fill, candidates, draftLength,
+            options.DraftThreshold ?? plan.DraftThreshold ?? GenerateOptions.DefaultDraftThreshold);
 
         NativeLog.Quiet(log);
         using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, options.MaxTokens + draftLength + 256), options.Threads));
@@ -101,6 +102,14 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
         if (!string.Equals(report.Model.Sha256, ModelHash.Sha256(modelPath), StringComparison.OrdinalIgnoreCase))
             throw new UserInputException($"{resultsPath} evaluates {report.Model.File}, not {info.FileName}");
         var cost = Bench.ExitCostModel.Read(modelPath, rank: 1);
+        // with the exit samples beside results.json the draft threshold is planned too
+        string samplesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, Shortcuts.Reports.ExitSamplesFile.FileName);
+        if (File.Exists(samplesPath))
+        {
+            var (samples, sha, ojfaJump) = Shortcuts.Reports.ExitSamplesFile.Read(samplesPath);
+            if (string.Equals(sha, report.Model.Sha256, StringComparison.OrdinalIgnoreCase) && ojfaJump == report.Jumps.Ojfa && samples.Levels == info.BlockCount - 1)
+                return SpecPlanner.PlanGated(samples.TopProbability, samples.Agrees, info.BlockCount, cost.Head / cost.Block);
+        }
         return SpecPlanner.Plan(ojfa.Precision, info.BlockCount, cost.Head / cost.Block);
     }
 

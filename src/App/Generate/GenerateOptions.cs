@@ -21,9 +21,9 @@ public sealed record GenerateOptions(
     bool Compare,
     SamplingOptions Sampling,
     int? Threads,
-    float DraftThreshold = GenerateOptions.DefaultDraftThreshold)
+    float? DraftThreshold = null)
 {
-    /// <summary>spec's default draft threshold: gated drafting with back-off (see
-    /// <see cref="GenerationSettings.DraftThreshold"/>); 0 restores fixed-length drafting.</summary>
+    /// <summary>spec's draft threshold where neither --draft-threshold nor a plan sets it: gated drafting with
+    /// back-off (see <see cref="GenerationSettings.DraftThreshold"/>); 0 restores fixed-length drafting.</summary>
     public const float DefaultDraftThreshold = 0.5f;
 }

@@ -24,7 +24,7 @@ public static class GenerateVerb
         var levels = new Option<string?>("--levels") { Description = "Candidate exit blocks: a list (6,8,12) or FIRST:STRIDE (default: the guarded default, candidates from the middle block whose checks cost at most 10 % when nothing exits; or planned, see --plan)" };
         var fill = new Option<string>("--fill") { Description = "K/V of skipped blocks: propagate (from the exit state, llama family) | recompute (at full depth with the next token)", DefaultValueFactory = _ => "propagate" };
         var draftLength = new Option<int?>("--draft-length") { Description = "spec: tokens drafted per cycle (default: planned, see --plan)" };
-        var draftThreshold = new Option<float>("--draft-threshold") { Description = "spec: draft while the jump's top probability is at least this, stop at the first unsure draft, and back off to full steps after cycles with no draft accepted; 0 = always draft --draft-length tokens", DefaultValueFactory = _ => GenerateOptions.DefaultDraftThreshold };
+        var draftThreshold = new Option<float?>("--draft-threshold") { Description = "spec: draft while the jump's top probability is at least this, stop at the first unsure draft, and back off to full steps after cycles with no draft accepted; 0 = always draft --draft-length tokens (default: planned with --plan, else 0.5)" };
         var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: exit plans its candidate blocks at --lambda from the exit samples beside it (cheapest with agreement no worse than the paper's rule); spec chooses the draft block and length (default: the middle block, 4 drafts)" };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue", Required = true };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Tokens to generate at most", DefaultValueFactory = _ => 64 };
@@ -51,9 +51,9 @@ public static class GenerateVerb
                 throw new UserInputException($"--max-tokens must be positive (got {max})");
             if (parse.GetValue(draftLength) is { } d && (d < 1 || d > 64))
                 throw new UserInputException($"--draft-length must be in 1..64 (got {d})");
-            float tau = parse.GetValue(draftThreshold);
-            if (!(tau >= 0 && tau <= 1))
-                throw new UserInputException($"--draft-threshold must be in [0, 1] (got {tau.ToString(CultureInfo.InvariantCulture)})");
+            float? tau = parse.GetValue(draftThreshold);
+            if (tau is { } given && !(given >= 0 && given <= 1))
+                throw new UserInputException($"--draft-threshold must be in [0, 1] (got {given.ToString(CultureInfo.InvariantCulture)})");
             float t = parse.GetValue(temperature);
             if (!(t >= 0))
                 throw new UserInputException("--temperature must be 0 or positive");

@@ -1,7 +1,8 @@
 namespace LlamaJump.Engine.Generation;
 
-/// <summary>The draft block and draft length spec mode uses, with the speed-up the plan expects.</summary>
-public sealed record SpecPlan(int DraftBlock, int DraftLength, double ExpectedSpeedup, string Reason);
+/// <summary>The draft block, draft length and draft threshold (null: not planned, the caller's default) spec mode
+/// uses, with the speed-up the plan expects.</summary>
+public sealed record SpecPlan(int DraftBlock, int DraftLength, double ExpectedSpeedup, string Reason, float? DraftThreshold = null);
 
 /// <summary>
 /// Chooses spec mode's draft block k and draft length γ from the evaluation: the OJFA jump's Precision@1 at level k
@@ -46,6 +47,70 @@ public static class SpecPlanner
             ? $"; expected {best.ExpectedSpeedup:F2}× — below 1: these jumps agree with the full model too rarely for spec to pay off"
             : $"; expected {best.ExpectedSpeedup:F2}×";
         return best with { Reason = best.Reason + verdict };
+    }
+
+    /// <summary>The draft thresholds <see cref="PlanGated"/> tries: 0 (always draft), 0.1 … 0.9.</summary>
+    public static IReadOnlyList<float> Thresholds { get; } = [0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f];
+
+    /// <summary>
+    /// Gated drafting planned from per-sample data: the OJFA jump's top probability and agreement with the full model at
+    /// every exit level ([sample × levels], eval's exit samples). At block k and threshold τ a draft is confident with
+    /// probability q = P(p_k ≥ τ) and then right with a = P(agrees | p_k ≥ τ); a cycle of at most γ drafts computes
+    /// Σ_{i&lt;γ} q^i draft steps (it stops at the first unsure one) and emits 1 + Σ_{i=1..γ} (q·a)^i tokens (drafts
+    /// accepted while all before were confident and right, plus the full model's token), for an expected speed-up
+    /// of that over (c_k·Σ_{i&lt;γ} q^i + 1) steps, with c_k as in <see cref="Plan"/>. τ = 0 (q = 1) is
+    /// <see cref="Plan"/>'s model with α = the precision. Maximised over k, γ = 1 … 8 and <see cref="Thresholds"/>;
+    /// tokens are taken as independent, and the back-off after unaccepted cycles is not modelled. Where the best
+    /// expected speed-up is below 1 the threshold is left unplanned (null).
+    /// </summary>
+    public static SpecPlan PlanGated(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int nLayer, double headBlocks)
+    {
+        int levels = nLayer - 1;
+        if (levels < 1 || topProbability.Length == 0 || topProbability.Length % levels != 0 || agrees.Length != topProbability.Length)
+            throw new ArgumentException($"{topProbability.Length} probabilities and {agrees.Length} flags are not samples × {levels} levels");
+        int samples = topProbability.Length / levels;
+        SpecPlan best = Default(nLayer) with { ExpectedSpeedup = 0 };
+        for (int k = 0; k < levels; k++)
+        {
+            double cost = (k + 1 + headBlocks) / (nLayer + headBlocks);
+            foreach (float tau in Thresholds)
+            {
+                int confident = 0, right = 0;
+                for (int i = 0; i < samples; i++)
+                {
+                    if (topProbability[i * levels + k] >= tau)
+                    {
+                        confident++;
+                        right += agrees[i * levels + k] ? 1 : 0;
+                    }
+                }
+                double q = (double)confident / samples, qa = Math.Min((double)right / samples, 0.999);
+                for (int gamma = 1; gamma <= MaxDraftLength; gamma++)
+                {
+                    double steps = 0, tokens = 1;
+                    for (int i = 0; i < gamma; i++)
+                    {
+                        steps += Math.Pow(q, i);
+                        tokens += Math.Pow(qa, i + 1);
+                    }
+                    double speedup = tokens / (cost * steps + 1);
+                    if (speedup > best.ExpectedSpeedup + 1e-12)
+                    {
+                        best = new SpecPlan(k, gamma, speedup,
+                            $"OJFA at block {k}: confident (≥ {tau:0.0}) on {q:P0} of tokens, {(confident > 0 ? (double)right / confident : 0):P0} of those right; draft step {cost:F2} of a full step", tau);
+                    }
+                }
+            }
+        }
+        // below 1 no threshold pays in this model, which leaves out the back-off that makes unsure drafting cheap:
+        // the threshold is then not planned (the caller's gated default applies)
+        return best.ExpectedSpeedup < 1
+            ? best with
+            {
+                DraftThreshold = null,
+                Reason = best.Reason + $"; expected {best.ExpectedSpeedup:F2}× — below 1: too few confident drafts are right for spec to pay off; drafting stays gated at the default threshold, with back-off",
+            }
+            : best with { Reason = best.Reason + $"; expected {best.ExpectedSpeedup:F2}×" };
     }
 
     /// <summary>Tokens one cycle emits on average: accepted drafts plus the full model's own token.</summary>

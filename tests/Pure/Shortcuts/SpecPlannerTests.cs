@@ -44,4 +44,33 @@ public sealed class SpecPlannerTests
         var plan = () => SpecPlanner.Plan([0.5, 0.5], nLayer: 5, headBlocks: 1);
         plan.Should().Throw<ArgumentException>().WithMessage("*expected 4*");
     }
+
+    /// <summary>Block 0 is confident on half the tokens and right on exactly those; block 1 is never right. At τ ≥ 0.3
+    /// (q = ½, q·a = ½) γ drafts cost Σ_{i<γ} ½^i steps of ⅓ and emit 1 + Σ_{i=1..γ} ½^i tokens, which grows with γ
+    /// up to 8: (2 − ½^8) / (1 + ⅓·(2 − ½^7)) ≈ 1.1995; at τ ≤ 0.2 every draft is tried and the best is γ = 1 at 1.125.</summary>
+    [Fact]
+    public void Gated_drafting_is_planned_where_the_confident_drafts_are_the_right_ones()
+    {
+        float[] top = [0.9f, 0.3f, 0.9f, 0.3f, 0.2f, 0.3f, 0.2f, 0.3f];
+        bool[] agrees = [true, false, true, false, false, false, false, false];
+
+        var plan = SpecPlanner.PlanGated(top, agrees, nLayer: 3, headBlocks: 0);
+
+        (plan.DraftBlock, plan.DraftLength, plan.DraftThreshold).Should().Be((0, 8, 0.3f));
+        plan.ExpectedSpeedup.Should().BeApproximately((2 - Math.Pow(0.5, 8)) / (1 + (2 - Math.Pow(0.5, 7)) / 3), 1e-12);
+        plan.Reason.Should().Contain("confident (≥ 0.3) on 50 % of tokens, 100 % of those right");
+    }
+
+    [Fact]
+    public void Where_gated_drafting_cannot_pay_the_threshold_is_left_to_the_default()
+    {
+        float[] top = [0.9f, 0.9f, 0.9f, 0.9f];
+        bool[] agrees = [false, false, false, false];
+
+        var plan = SpecPlanner.PlanGated(top, agrees, nLayer: 3, headBlocks: 0.5);
+
+        plan.ExpectedSpeedup.Should().BeLessThan(1);
+        plan.DraftThreshold.Should().BeNull();
+        plan.Reason.Should().Contain("drafting stays gated at the default threshold");
+    }
 }
