@@ -101,10 +101,10 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         var guarded = ExitPlanner.Guarded(nLayer, ExitPlanning.CheckBlocks(cost));
         cases.Add(new($"exit, λ = 1 at the guarded default's {guarded.Count} candidates ({string.Join(",", guarded)}; checks, no exit)",
             new(GenerationMode.Exit, Lambda: 1f, Fill: fill, Candidates: guarded), cost.AllChecks(guarded.Count)));
-        ExitPlan? plan = null;
-        if (planPath is not null)
+        var planSource = planPath is null ? null : ExitPlanning.Load(planPath, path, info, set, fill);
+        if (planSource is not null)
         {
-            plan = ExitPlanning.FromResults(planPath, path, info, set, planLambda, fill);
+            var plan = planSource.At(planLambda);
             log.WriteLine($"bench exit: {ExitPlanning.Describe(plan)}");
             string at = $"exit, λ {planLambda:0.##}";
             cases.Add(new($"{at}, the paper's rule ({candidates.Count} candidates)", new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: candidates), null));
@@ -135,14 +135,14 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
 
         var sweep = Sweep(session, generator, prompts, tokens, lambdas, candidates, cancel);
         List<PlannedSweepPoint>? planned = null;
-        if (planPath is not null)
+        if (planSource is not null)
         {
             planned = [];
             foreach (float lambda in lambdas)
             {
                 if (cancel.IsCancellationRequested)
                     break;
-                var at = ExitPlanning.FromResults(planPath, path, info, set, lambda, fill);
+                var at = planSource.At(lambda);
                 planned.AddRange(Sweep(session, generator, prompts, tokens, [lambda], at.Candidates, cancel).Select(p => new PlannedSweepPoint(p, at)));
             }
         }

@@ -3,6 +3,7 @@ using LlamaJump.App.Bench;
 using LlamaJump.Engine.Generation;
 using LlamaJump.Interop.EarlyExit;
 using LlamaJump.Models;
+using LlamaJump.Shortcuts.Evaluation;
 using LlamaJump.Shortcuts.Jumps;
 using LlamaJump.Shortcuts.Reports;
 
@@ -27,9 +28,15 @@ public static class ExitPlanning
     public static IReadOnlyList<int> Guarded(string modelPath, int nLayer, int rank) =>
         ExitPlanner.Guarded(nLayer, CheckBlocks(ExitCostModel.Read(modelPath, rank)));
 
-    /// <summary>The plan for <paramref name="lambda"/> from an evaluation of this model and this jump file; one-line
-    /// <see cref="UserInputException"/> when the results are of another model or jump file, or lack the samples.</summary>
-    public static ExitPlan FromResults(string resultsPath, string modelPath, ModelInfo info, JumpSet set, float lambda, KvFill fill)
+    /// <summary>The plan for <paramref name="lambda"/> from an evaluation of this model and this jump file
+    /// (<see cref="Load"/>, then <see cref="ExitPlanSource.At"/>).</summary>
+    public static ExitPlan FromResults(string resultsPath, string modelPath, ModelInfo info, JumpSet set, float lambda, KvFill fill) =>
+        Load(resultsPath, modelPath, info, set, fill).At(lambda);
+
+    /// <summary>An evaluation's exit samples, checked once against this model and jump file, ready to plan at any λ;
+    /// one-line <see cref="UserInputException"/> when the results are of another model or jump file, or lack the
+    /// samples.</summary>
+    public static ExitPlanSource Load(string resultsPath, string modelPath, ModelInfo info, JumpSet set, KvFill fill)
     {
         if (!File.Exists(resultsPath))
             throw new UserInputException($"--plan {resultsPath}: no such file (llamajump eval writes results.json)");
@@ -48,14 +55,28 @@ public static class ExitPlanning
         if (!SameJumps(report.Jumps, set))
             throw new UserInputException(
                 $"--plan {resultsPath} evaluates another jump file ({report.Jumps.File}: OJFA jump {report.Jumps.Ojfa}, rank {report.Jumps.Rank}) than {Path.GetFileName(set.Source)} (OJFA jump {set.Ojfa}, rank {set.OjfaJump.Rank})");
-        string samplesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, ExitSamplesFile.FileName);
-        if (!File.Exists(samplesPath))
-            throw new UserInputException($"--plan: {samplesPath} is missing; rerun llamajump eval (it writes it beside results.json)");
-        var (samples, samplesSha, samplesOjfa) = ExitSamplesFile.Read(samplesPath);
-        if (!string.Equals(samplesSha, sha, StringComparison.OrdinalIgnoreCase) || samplesOjfa != set.Ojfa || samples.Levels != info.BlockCount - 1)
-            throw new UserInputException($"--plan: {samplesPath} was recorded for another model or OJFA jump than {info.FileName} with jump {set.Ojfa}");
+        var samples = SamplesBeside(resultsPath, sha, set.Ojfa, info.BlockCount - 1, out string? problem)
+            ?? throw new UserInputException($"--plan: {problem}");
         var cost = ExitCostModel.Read(modelPath, set.OjfaJump.Rank);
-        return ExitPlanner.Plan(samples.TopProbability, samples.Agrees, samples.Levels, lambda, CheckBlocks(cost), SkippedBlockCost(cost, fill));
+        return new ExitPlanSource(samples, CheckBlocks(cost), SkippedBlockCost(cost, fill));
+    }
+
+    /// <summary>The exit samples beside <paramref name="resultsPath"/> when they were recorded for this model, OJFA jump
+    /// and depth; otherwise null and the <paramref name="problem"/> in one line.</summary>
+    public static ExitSamples? SamplesBeside(string resultsPath, string modelSha256, int ojfa, int levels, out string? problem)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, ExitSamplesFile.FileName);
+        problem = null;
+        if (!File.Exists(path))
+        {
+            problem = $"{path} is missing; rerun llamajump eval (it writes it beside results.json)";
+            return null;
+        }
+        var (samples, sha, samplesOjfa) = ExitSamplesFile.Read(path);
+        if (string.Equals(sha, modelSha256, StringComparison.OrdinalIgnoreCase) && samplesOjfa == ojfa && samples.Levels == levels)
+            return samples;
+        problem = $"{path} was recorded for another model or OJFA jump than this one (jump {ojfa}, {levels} exit levels)";
+        return null;
     }
 
     /// <summary>One line for the log: the plan, what it expects, and the paper's rule beside it.</summary>
@@ -73,4 +94,12 @@ public static class ExitPlanning
     private static bool SameJumps(ReportJumps report, JumpSet set) =>
         report.Ojfa == set.Ojfa && report.Rank == set.OjfaJump.Rank && report.DScores.Count == set.DScores.Count
         && report.DScores.Zip(set.DScores).All(p => Math.Abs(p.First - p.Second) <= 1e-9 * Math.Max(1, Math.Abs(p.Second)));
+}
+
+/// <summary>Exit samples checked against a model and jump file, with that model's check and fill costs in blocks:
+/// plans exit mode at any λ (<see cref="ExitPlanning.Load"/>).</summary>
+public sealed record ExitPlanSource(ExitSamples Samples, double CheckBlocks, double SkippedBlockCost)
+{
+    public ExitPlan At(double lambda) =>
+        ExitPlanner.Plan(Samples.TopProbability, Samples.Agrees, Samples.Levels, lambda, CheckBlocks, SkippedBlockCost);
 }

@@ -103,14 +103,9 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
             throw new UserInputException($"{resultsPath} evaluates {report.Model.File}, not {info.FileName}");
         var cost = Bench.ExitCostModel.Read(modelPath, rank: 1);
         // with the exit samples beside results.json the draft threshold is planned too
-        string samplesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(resultsPath))!, Shortcuts.Reports.ExitSamplesFile.FileName);
-        if (File.Exists(samplesPath))
-        {
-            var (samples, sha, ojfaJump) = Shortcuts.Reports.ExitSamplesFile.Read(samplesPath);
-            if (string.Equals(sha, report.Model.Sha256, StringComparison.OrdinalIgnoreCase) && ojfaJump == report.Jumps.Ojfa && samples.Levels == info.BlockCount - 1)
-                return SpecPlanner.PlanGated(samples.TopProbability, samples.Agrees, info.BlockCount, cost.Head / cost.Block);
-        }
-        return SpecPlanner.Plan(ojfa.Precision, info.BlockCount, cost.Head / cost.Block);
+        return ExitPlanning.SamplesBeside(resultsPath, report.Model.Sha256, report.Jumps.Ojfa, info.BlockCount - 1, out _) is { } samples
+            ? SpecPlanner.PlanGated(samples.TopProbability, samples.Agrees, info.BlockCount, cost.Head / cost.Block)
+            : SpecPlanner.Plan(ojfa.Precision, info.BlockCount, cost.Head / cost.Block);
     }
 
     private static Comparison Compare(ModelSession session, EarlyExitGenerator generator, int[] prompt,

@@ -35,7 +35,7 @@ public static class BenchExitCommand
             using var interruption = new Interruption(context.Error);
             var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
                 parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads),
-                parse.GetValue(plan), LambdaList.Parse(parse.GetValue(planLambda).ToString(CultureInfo.InvariantCulture), allowEmpty: false)[0]))
+                parse.GetValue(plan), PlanLambda(parse.GetValue(planLambda))))
                 .Execute(context, interruption.Token);
             if (parse.GetValue(json))
                 context.Out.WriteLine(ExitBenchmarkJson.Write(result));
@@ -97,6 +97,10 @@ public static class BenchExitCommand
             new HashSet<int> { 0, 2, 3, 4, 5, 6, 7 });
         o.WriteLine(Headline(r.PlannedHeadline, inv).Replace("blocks saved", "planned: blocks saved", StringComparison.Ordinal));
     }
+
+    private static float PlanLambda(float lambda) => lambda is >= 0 and <= 1
+        ? lambda
+        : throw new UserInputException($"--plan-lambda must be in [0, 1], not {lambda.ToString(CultureInfo.InvariantCulture)}");
 
     private static string Headline((double Saved, float Lambda)? headline, CultureInfo inv) => headline is { } h
         ? string.Create(inv, $"blocks saved while keeping ≥ 95 % agreement with the full model: {h.Saved:P1} (λ = {h.Lambda:0.00})")
