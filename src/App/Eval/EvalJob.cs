@@ -90,7 +90,6 @@ public sealed class EvalJob(EvalOptions options) : IJob<EvalOutcome>
         }
         catch (EvaluationException e)
         {
-            progress.Finish();
             throw new UserInputException(e.Message);
         }
         finally
