@@ -3,7 +3,8 @@ namespace LlamaJump.Models;
 /// <summary>
 /// A test and benchmark variant of a random model, no claim about quality: every block after <see cref="After"/>
 /// (blocks After + 1 … L − 1, 0-based) has the projections that write into the residual stream — the attention output
-/// (attn_output, wo) and the FFN down projection (ffn_down), gpt2's biases of both included — scaled by
+/// (attn_output, wo) and the FFN down projection (ffn_down), their biases included where a family has them, and the
+/// post-norms of gemma2, gemma3 and olmo2, whose normalisation would undo that — scaled by
 /// <see cref="Scale"/> on top of <see cref="RandomModelSpec.ResidualProjectionScale"/>. The residual stream then
 /// barely changes after block After, so an early exit there (a jump close to the identity) agrees with the full model
 /// and speculative drafts from it are accepted. The file says so under <see cref="RandomModelPlan.QuietAfterKey"/>

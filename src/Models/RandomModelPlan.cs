@@ -8,7 +8,7 @@ namespace LlamaJump.Models;
 /// What <see cref="RandomModelBuilder"/> will write for a spec, a weight type and a vocab file, known before a byte
 /// is written: the tensors with their types, the data size, and the <see cref="Identity"/> the file carries under
 /// <see cref="IdentityKey"/> — one line naming the generator version, every hyperparameter, the weight type, the
-/// vocab file's hash and the test-model variants (quiet blocks, stream rank, head scale) where present, so a file on
+/// vocab file's hash and the variants (fused QKV, quiet blocks, stream rank, head scale) where present, so a file on
 /// disk can be recognised as this very model (<see cref="IsWrittenIn"/>).
 /// </summary>
 public sealed class RandomModelPlan
@@ -58,9 +58,10 @@ public sealed class RandomModelPlan
     /// about 1 MB for a 32k vocabulary) and the padding.</summary>
     public long DataBytes { get; }
 
-    /// <summary>general.name: "random-llama-24x1024-f16", "random-llama-8x256-quiet3-f16" for a quiet model.</summary>
+    /// <summary>general.name: "random-llama-24x1024-f16", "random-llama-8x256-quiet3-f16" for a quiet model,
+    /// "random-llama-8x256-fused-f16" for one with fused QKV.</summary>
     public string Name => string.Create(CultureInfo.InvariantCulture,
-        $"random-{Spec.Architecture}-{Spec.BlockCount}x{Spec.EmbeddingLength}{(Spec.Quiet is { } q ? $"-quiet{q.After}" : "")}-{WeightTypes.Name(WeightType)}");
+        $"random-{Spec.Architecture}-{Spec.BlockCount}x{Spec.EmbeddingLength}{(Spec.FusedQkv ? "-fused" : "")}{(Spec.Quiet is { } q ? $"-quiet{q.After}" : "")}-{WeightTypes.Name(WeightType)}");
 
     /// <summary>Whether writing the plan needs an <see cref="IRowQuantizer"/>: some tensor is quantised.</summary>
     public bool IsQuantized => Tensors.Any(t => WeightTypes.IsQuantized(TypeOf(t)));
@@ -88,7 +89,9 @@ public sealed class RandomModelPlan
             $"heads={spec.HeadCount}", $"heads_kv={spec.HeadCountKv}", $"eps={spec.NormEpsilon.ToString("R", inv)}",
             $"rope_base={spec.RopeFreqBase.ToString("R", inv)}", $"std={spec.InitStd.ToString("R", inv)}", $"seed={spec.Seed}",
             $"type={weightType}", $"vocab={vocabSize}", $"vocab_sha256={vocabHash}");
-        // the variants of a test model, named only when present, so a plain model's identity stays what it was
+        // the variants, named only when present, so a plain model's identity stays what it was
+        if (spec.FusedQkv)
+            identity += " fused_qkv";
         if (spec.Quiet is { } quiet)
             identity += string.Create(inv, $" quiet_after={quiet.After} quiet_scale={quiet.Scale.ToString("R", inv)}");
         if (spec.HeadScale != 1)

@@ -11,7 +11,8 @@ namespace LlamaJump.Models;
 /// <param name="ContextLength">{arch}.context_length (n_ctx_train).</param>
 /// <param name="InitStd">Standard deviation of the random matrices, embeddings and biases; the projections back
 /// into the residual stream (attention output, FFN down) get InitStd / sqrt(2·BlockCount), as GPT-2 initialises
-/// them, so the residual stream stays of the same order over many blocks. Norm weights are 1, norm biases 0.</param>
+/// them, so the residual stream stays of the same order over many blocks. Norm weights are 1 (a post-norm's carry
+/// that residual scale instead, see <see cref="RandomModelLayout"/>), norm biases 0.</param>
 /// <param name="Seed">Seeds every tensor, together with the tensor's name.</param>
 public sealed record RandomModelSpec(
     string Architecture,
@@ -32,7 +33,8 @@ public sealed record RandomModelSpec(
         Of("llama", blocks, embd, ff, heads, headsKv, seed, contextLength: 2048);
 
     /// <summary>A model of <paramref name="architecture"/> (<see cref="RandomModelLayout.Architectures"/>) of this
-    /// shape: ε 1e-5, RoPE base 10000 where the architecture rotates (0, unused, for gpt2), InitStd 0.02.</summary>
+    /// shape: ε 1e-5 (RMSNorm's or LayerNorm's, <see cref="RandomModelLayout.Normalization"/>), RoPE base 10000
+    /// where the architecture rotates (0, unused, for gpt2), InitStd 0.02.</summary>
     public static RandomModelSpec Of(string architecture, uint blocks, uint embd, uint ff, uint heads, uint headsKv, ulong seed, uint contextLength) =>
         new(architecture, ContextLength: contextLength, EmbeddingLength: embd, BlockCount: blocks, FeedForwardLength: ff,
             HeadCount: heads, HeadCountKv: headsKv, NormEpsilon: 1e-5f, RopeFreqBase: RandomModelLayout.HasRope(architecture) ? 10000f : 0f,
@@ -54,14 +56,20 @@ public sealed record RandomModelSpec(
     public QuietBlocks? Quiet { get; init; }
 
     /// <summary>null: the residual stream spans all n_embd coordinates. Otherwise everything written into it — the
-    /// token (and gpt2's position) embeddings, the attention output and FFN down projections, gpt2's biases of both —
+    /// token (and gpt2's position) embeddings, the attention output and FFN down projections and their biases —
     /// is zero outside its first StreamRank coordinates, so the stream lies in that subspace (as the hidden states
     /// of trained models occupy a low-dimensional one) and a jump of rank StreamRank or more can represent the
     /// identity on it. A random stream otherwise spans every coordinate, and a jump's rank is below n_embd.</summary>
     public uint? StreamRank { get; init; }
 
-    /// <summary>A factor on the output projection (output.weight). It leaves every argmax as it is — greedy output
-    /// does not change — but sharpens the softmax: at 1 the logits' spread is InitStd·sqrt(n_embd) (0.2–0.6), so
+    /// <summary>false: llama's blocks carry attn_q, attn_k and attn_v. true (llama only): one attn_qkv
+    /// {n_embd, n_embd + 2·KvWidth} instead, Q, K and V stacked, which llama.cpp's loader accepts in their place
+    /// (<c>create_tensor_qkv</c>) and its graph splits.</summary>
+    public bool FusedQkv { get; init; }
+
+    /// <summary>A factor on the output projection (output.weight, and output.bias where there is one; none where the
+    /// output is tied to token_embd). It leaves every argmax as it is — greedy output does not change — but sharpens
+    /// the softmax: at 1 the logits' spread is InitStd·sqrt(n_embd) (0.2–0.6), so
     /// the top probability over a 32k vocabulary is about 1e-4 and no confidence threshold λ in (0, 1] is ever
     /// reached; a factor of tens makes most predictions confident.</summary>
     public double HeadScale { get; init; } = 1;
@@ -90,6 +98,8 @@ public sealed record RandomModelSpec(
             problems.Add($"block count {BlockCount} is above llama.cpp's limit of {MaxBlockCount}");
         if (HeadCount > 0 && EmbeddingLength % HeadCount != 0)
             problems.Add($"n_embd {EmbeddingLength} is not a multiple of the head count {HeadCount}");
+        else if (HeadCount > 0 && HeadDim % 4 != 0 && RandomModelLayout.HasPartialRotary(Architecture))
+            problems.Add($"the head size n_embd / heads = {HeadDim} is not a multiple of 4; {Architecture}'s RoPE over half the head needs one");
         else if (HeadCount > 0 && HeadDim % 2 != 0 && RandomModelLayout.HasRope(Architecture))
             problems.Add($"the head size n_embd / heads = {HeadDim} is odd; RoPE needs an even one");
         if (HeadCountKv > 0 && HeadCount % HeadCountKv != 0)
@@ -98,6 +108,10 @@ public sealed record RandomModelSpec(
             problems.Add($"InitStd {InitStd.ToString(CultureInfo.InvariantCulture)} must be positive");
         if (!(HeadScale > 0) || !double.IsFinite(HeadScale))
             problems.Add($"the head scale {HeadScale.ToString(CultureInfo.InvariantCulture)} must be positive and finite");
+        else if (HeadScale != 1 && !RandomModelLayout.HasOwnOutput(Architecture))
+            problems.Add($"{Architecture} ties its output to token_embd, so there is no output.weight for a head scale");
+        if (FusedQkv && Architecture != "llama")
+            problems.Add($"fused QKV is a llama layout, not one of {Architecture}");
         if (StreamRank is { } rank && (rank == 0 || rank >= EmbeddingLength))
             problems.Add($"the stream rank {rank} must be in 1 … {(int)EmbeddingLength - 1} (below n_embd {EmbeddingLength})");
         if (Quiet is { } quiet)

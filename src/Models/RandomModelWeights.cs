@@ -20,7 +20,8 @@ public static class RandomModelWeights
 
     /// <summary>Writes the elements of <paramref name="tensor"/> as <paramref name="type"/> (one of
     /// <see cref="WeightTypes.All"/>), little-endian; a <see cref="RandomInit.Random"/> tensor with standard deviation
-    /// <paramref name="initStd"/> · <see cref="RandomTensor.Scale"/>. A quantised type needs
+    /// <paramref name="initStd"/> · <see cref="RandomTensor.Scale"/>, a <see cref="RandomInit.Constant"/> one all
+    /// <see cref="RandomTensor.Scale"/>. A quantised type needs
     /// <paramref name="quantizer"/> and rows that are whole blocks (<see cref="WeightTypes.ForRow"/>).</summary>
     public static void Write(Stream destination, RandomTensor tensor, GgmlType type, ulong modelSeed, double initStd, IRowQuantizer? quantizer = null)
     {
@@ -44,6 +45,7 @@ public static class RandomModelWeights
             {
                 case RandomInit.Ones: chunk.Fill(1f); break;
                 case RandomInit.Zeros: chunk.Clear(); break;
+                case RandomInit.Constant: chunk.Fill((float)tensor.Scale); break;
                 default:
                     for (int i = 0; i < chunk.Length; i++)
                         chunk[i] = (float)(std * random.NextStandardNormal());

@@ -82,7 +82,33 @@ public sealed class BenchMakeModelTests : IDisposable
         { ["--quiet-scale", "0.5"], "--quiet-scale needs --quiet-after" },
         { ["--stream-rank", "64"], "--stream-rank 64 must be in 1 … 63 (below --embd 64)" },
         { ["--head-scale", "0"], "--head-scale must be a positive finite number, not 0" },
+        { ["--arch", "mamba"], "--arch 'mamba' is not one of llama, gpt2, phi3, qwen2, qwen3, gemma, gemma2, gemma3, phi2, stablelm, starcoder2, olmo2, granite" },
+        { ["--arch", "qwen3", "--fused-qkv"], "--fused-qkv is a llama layout; --arch qwen3 has its own attention tensors" },
     };
+
+    [Fact]
+    public void Arch_makes_another_family_with_its_tokenizer_and_fused_qkv_another_llama()
+    {
+        string output = Path.Combine(_dir, "qwen3.gguf");
+
+        var built = MakeModel(output, "--arch", "qwen3");
+
+        built.ExitCode.Should().Be(0, built.Stderr);
+        built.Stdout.Should().Contain("shape  qwen3, 2 blocks, n_embd 64, n_ff 128, 4 heads (2 KV, head size 16), F32 weights, vocab 50257, seed 1");
+        built.Stderr.Should().Contain("writing random-qwen3-2x64-f32");
+        var model = JsonDocument.Parse(Cli.Llamajump("models", "--model", output, "--json").Stdout).RootElement.EnumerateArray().Single();
+        model.GetProperty("architecture").GetString().Should().Be("qwen3");
+        var generated = Cli.Llamajump("generate", "--model", output, "--prompt", "Once upon a time", "--max-tokens", "4");
+        generated.ExitCode.Should().Be(0, generated.Stderr);
+
+        string fused = Path.Combine(_dir, "fused.gguf");
+        var made = MakeModel(fused, "--fused-qkv");
+        made.ExitCode.Should().Be(0, made.Stderr);
+        made.Stdout.Should().Contain("qkv    one fused attn_qkv per block\n");
+        made.Stderr.Should().Contain("writing random-llama-2x64-fused-f32");
+        var plain = MakeModel(fused);
+        plain.Stdout.Should().StartWith("bench make-model: replaced in ", "fused and separate QKV are two models");
+    }
 
     [Fact]
     public void A_quantised_model_of_a_preset_family_holds_ggmls_blocks_and_names_its_fallbacks()

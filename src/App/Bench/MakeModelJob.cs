@@ -12,8 +12,9 @@ namespace LlamaJump.App.Bench;
 public sealed record MakeModelResult(string Path, long FileBytes, RandomModelPlan Plan, bool Reused, bool Replaced, double Seconds);
 
 /// <summary>
-/// <c>llamajump bench make-model</c>: writes a random-weight model (llama, gpt2 or phi3; the paper's shapes with
-/// --preset) around a real tokenizer, in F32/F16/BF16 or quantised by ggml's own quantisers, for speed benchmarks
+/// <c>llamajump bench make-model</c>: writes a random-weight model (any of
+/// <see cref="RandomModelLayout.Architectures"/>, llama optionally with fused QKV; the paper's shapes with --preset)
+/// around a real tokenizer, in F32/F16/BF16 or quantised by ggml's own quantisers, for speed benchmarks
 /// where block compute must dominate and for the quantised weight paths users run. A file already at the output path is reused when it holds
 /// the same plan (<see cref="RandomModelPlan.IsWrittenIn"/>), replaced when it is a random model of another plan,
 /// and otherwise left alone with an error — the command never overwrites a model it did not make.

@@ -13,11 +13,13 @@ namespace LlamaJump.App.Bench;
 /// <param name="QuietScale">--quiet-scale S, only with --quiet-after; null: <see cref="QuietBlocks.DefaultScale"/>.</param>
 /// <param name="StreamRank">--stream-rank (<see cref="RandomModelSpec.StreamRank"/>); null: the full width.</param>
 /// <param name="HeadScale">--head-scale (<see cref="RandomModelSpec.HeadScale"/>).</param>
-/// <param name="Architecture">llama, gpt2 or phi3 (a --preset's; the options alone make a llama).</param>
+/// <param name="Architecture">--arch, one of <see cref="RandomModelLayout.Architectures"/> (a --preset's otherwise;
+/// the options alone make a llama).</param>
 /// <param name="ContextLength">n_ctx_train; null: 2048 (a --preset's otherwise).</param>
+/// <param name="FusedQkv">--fused-qkv (<see cref="RandomModelSpec.FusedQkv"/>), llama only.</param>
 public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, int Heads, int HeadsKv, string Type, string Vocab, ulong Seed,
     int? QuietAfter = null, double? QuietScale = null, int? StreamRank = null, double HeadScale = 1, string Architecture = "llama",
-    int? ContextLength = null)
+    int? ContextLength = null, bool FusedQkv = false)
 {
     public const int DefaultBlocks = 24;
     public const int DefaultEmbd = 1024;
@@ -26,8 +28,21 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
 
     /// <summary>The vocab-only GGUF with Llama-2's 32k SentencePiece tokenizer, under the shared directory beside
     /// the repository root <paramref name="home"/>.</summary>
-    public static string DefaultVocab(string home) =>
-        Path.GetFullPath(Path.Combine(home, "..", "shared", "models", "vocab", "ggml-vocab-llama-spm.gguf"));
+    public static string DefaultVocab(string home) => SharedVocab(home, "ggml-vocab-llama-spm.gguf");
+
+    /// <summary>The shared vocab-only GGUF that suits <paramref name="architecture"/>: GPT-2's 50k byte-level BPE for
+    /// gpt2 and the families whose real tokenizers are byte-level BPE (qwen2, qwen3, phi2, stablelm, starcoder2,
+    /// olmo2, granite), Phi-3's 32k SentencePiece for phi3, and Llama-2's 32k SentencePiece for llama, the gemma
+    /// family (SentencePiece like theirs) and any other name.</summary>
+    public static string DefaultVocab(string home, string architecture) => SharedVocab(home, architecture switch
+    {
+        "gpt2" or "qwen2" or "qwen3" or "phi2" or "stablelm" or "starcoder2" or "olmo2" or "granite" => "ggml-vocab-gpt-2.gguf",
+        "phi3" => "ggml-vocab-phi-3.gguf",
+        _ => "ggml-vocab-llama-spm.gguf",
+    });
+
+    private static string SharedVocab(string home, string file) =>
+        Path.GetFullPath(Path.Combine(home, "..", "shared", "models", "vocab", file));
 
     /// <summary>The options of --preset <paramref name="name"/> with everything else at its default; the caller
     /// overrides what the user gave. Throws <see cref="UserInputException"/> for a name that is no preset.</summary>
@@ -53,11 +68,15 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
         if (Embd % Heads != 0)
             throw new UserInputException($"--embd {Embd} is not a multiple of --heads {Heads}");
         if (!RandomModelLayout.Architectures.Contains(Architecture))
-            throw new UserInputException($"the architecture '{Architecture}' is not one of {string.Join(", ", RandomModelLayout.Architectures)}");
+            throw new UserInputException($"--arch '{Architecture}' is not one of {string.Join(", ", RandomModelLayout.Architectures)}");
         if (ContextLength is < 1)
             throw new UserInputException($"the context length must be positive, not {ContextLength}");
+        if (Embd / Heads % 4 != 0 && RandomModelLayout.HasPartialRotary(Architecture))
+            throw new UserInputException($"--embd / --heads = {Embd / Heads} is not a multiple of 4; {Architecture} rotates half of each head, which needs one");
         if (Embd / Heads % 2 != 0 && RandomModelLayout.HasRope(Architecture))
             throw new UserInputException($"--embd / --heads = {Embd / Heads} is odd; RoPE needs an even head size");
+        if (FusedQkv && Architecture != "llama")
+            throw new UserInputException($"--fused-qkv is a llama layout; --arch {Architecture} has its own attention tensors");
         if (Heads % HeadsKv != 0)
             throw new UserInputException($"--heads {Heads} is not a multiple of --heads-kv {HeadsKv}");
         var quiet = Quiet();
@@ -66,11 +85,14 @@ public sealed record MakeModelOptions(string Out, int Blocks, int Embd, int Ff, 
             throw new UserInputException($"--stream-rank {rank} must be in 1 … {Embd - 1} (below --embd {Embd})");
         }
         Positive("--head-scale", HeadScale);
+        if (HeadScale != 1 && !RandomModelLayout.HasOwnOutput(Architecture))
+            throw new UserInputException($"--head-scale: {Architecture} ties its output to token_embd, so there is no output.weight to scale");
         var spec = RandomModelSpec.Of(Architecture, (uint)Blocks, (uint)Embd, (uint)Ff, (uint)Heads, (uint)HeadsKv, Seed, (uint)(ContextLength ?? 2048)) with
         {
             Quiet = quiet,
             StreamRank = (uint?)StreamRank,
             HeadScale = HeadScale,
+            FusedQkv = FusedQkv,
         };
         spec.Validate();
         return spec;

@@ -7,8 +7,8 @@ using LlamaJump.Models;
 namespace LlamaJump.Cli.Verbs;
 
 /// <summary><c>llamajump bench dump</c>: ratios measured side by side in one run (not absolute timings, which are
-/// meaningless on a shared machine). <c>llamajump bench make-model</c>: a random-weight llama of a realistic shape to
-/// benchmark on.</summary>
+/// meaningless on a shared machine). <c>llamajump bench make-model</c>: a random-weight model of one of llama.cpp's
+/// architectures at a realistic shape to benchmark on, or a tiny one to test with.</summary>
 public static class BenchVerb
 {
     public static Command Create(JobContext context)
@@ -41,6 +41,14 @@ public static class BenchVerb
         {
             Description = $"One of the paper's shapes and architectures with its tokenizer: {ModelPreset.Names}; the shape options below override its values",
         };
+        var arch = new Option<string?>("--arch")
+        {
+            Description = $"Architecture (llama.cpp's name): {string.Join(", ", RandomModelLayout.Architectures)} (default: llama, or the --preset's); without --vocab it takes a tokenizer of its family (GPT-2's BPE for qwen2, qwen3, phi2, stablelm, starcoder2, olmo2, granite; Llama-2's SentencePiece for gemma*)",
+        };
+        var fusedQkv = new Option<bool>("--fused-qkv")
+        {
+            Description = "With --arch llama: one fused attn_qkv per block instead of attn_q, attn_k and attn_v (llama.cpp loads either)",
+        };
         var blocks = new Option<int?>("--blocks") { Description = $"Transformer blocks (default: {MakeModelOptions.DefaultBlocks})" };
         var embd = new Option<int?>("--embd") { Description = $"Hidden size n_embd (default: {MakeModelOptions.DefaultEmbd})" };
         var ff = new Option<int?>("--ff") { Description = $"Feed-forward size n_ff (default: {MakeModelOptions.DefaultFf})" };
@@ -51,7 +59,7 @@ public static class BenchVerb
             Description = $"Weight type of the 2-D tensors: {WeightTypes.Names} (quantised by ggml's own quantisers; rows that are not whole blocks take llama.cpp's fallback)",
             DefaultValueFactory = _ => "f16",
         };
-        var vocab = new Option<string>("--vocab") { Description = "Vocab-only GGUF whose tokenizer the model takes (default: the shared Llama-2 32k vocab)" };
+        var vocab = new Option<string>("--vocab") { Description = "Vocab-only GGUF whose tokenizer the model takes (default: the shared vocab of the --arch's family, the Llama-2 32k vocab for llama)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 1 };
         var quietAfter = new Option<int?>("--quiet-after")
         {
@@ -67,12 +75,12 @@ public static class BenchVerb
         };
         var headScale = new Option<double>("--head-scale")
         {
-            Description = "Factor on output.weight: the same argmax (greedy output), a sharper softmax; at 1 the top probability is ~1e-4 and no λ ever exits, tens make most predictions confident",
+            Description = "Factor on output.weight (and output.bias): the same argmax (greedy output), a sharper softmax; at 1 the top probability is ~1e-4 and no λ ever exits, tens make most predictions confident (not for gemma, gemma2, which tie the output to token_embd)",
             DefaultValueFactory = _ => 1,
         };
-        var command = new Command("make-model", "Write a random-weight GGUF of a realistic shape, plain or quantised (reused when the file already holds it)")
+        var command = new Command("make-model", "Write a random-weight GGUF of one of llama.cpp's architectures at a realistic shape, plain or quantised (reused when the file already holds it)")
         {
-            output, preset, blocks, embd, ff, heads, headsKv, type, vocab, seed, quietAfter, quietScale, streamRank, headScale,
+            output, preset, arch, fusedQkv, blocks, embd, ff, heads, headsKv, type, vocab, seed, quietAfter, quietScale, streamRank, headScale,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -82,14 +90,17 @@ public static class BenchVerb
                 : new MakeModelOptions(parse.GetValue(output)!, MakeModelOptions.DefaultBlocks, MakeModelOptions.DefaultEmbd, MakeModelOptions.DefaultFf,
                     MakeModelOptions.DefaultHeads, MakeModelOptions.DefaultHeads, parse.GetValue(type)!, MakeModelOptions.DefaultVocab(home), parse.GetValue(seed));
             int h = parse.GetValue(heads) ?? basis.Heads;
+            string? architecture = parse.GetValue(arch);
             var options = basis with
             {
+                Architecture = architecture ?? basis.Architecture,
+                FusedQkv = parse.GetValue(fusedQkv),
                 Blocks = parse.GetValue(blocks) ?? basis.Blocks,
                 Embd = parse.GetValue(embd) ?? basis.Embd,
                 Ff = parse.GetValue(ff) ?? basis.Ff,
                 Heads = h,
                 HeadsKv = parse.GetValue(headsKv) ?? (parse.GetValue(heads) is null ? basis.HeadsKv : h),
-                Vocab = parse.GetValue(vocab) ?? basis.Vocab,
+                Vocab = parse.GetValue(vocab) ?? (architecture is null ? basis.Vocab : MakeModelOptions.DefaultVocab(home, architecture)),
                 QuietAfter = parse.GetValue(quietAfter),
                 QuietScale = parse.GetValue(quietScale),
                 StreamRank = parse.GetValue(streamRank),
@@ -125,6 +136,10 @@ public static class BenchVerb
         foreach (var fallback in r.Plan.Tensors.Where(t => t.Dims.Length > 1 && r.Plan.TypeOf(t) != r.Plan.WeightType).GroupBy(r.Plan.TypeOf))
         {
             o.WriteLine($"types  {fallback.Count()} tensors whose rows are not whole {WeightTypes.Name(r.Plan.WeightType)} blocks are {WeightTypes.Name(fallback.Key)} (llama.cpp's fallback)");
+        }
+        if (spec.FusedQkv)
+        {
+            o.WriteLine("qkv    one fused attn_qkv per block");
         }
         if (spec.Quiet is { } quiet)
         {

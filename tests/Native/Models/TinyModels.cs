@@ -8,11 +8,11 @@ using LlamaJump.Models;
 namespace LlamaJump.Tests.Native.Models;
 
 /// <summary>
-/// Tiny random-weight GGUFs of the paper's three families (<see cref="TinyModelSpec.All"/>), built by
+/// Tiny random-weight GGUFs of every family (<see cref="TinyModelSpec.Families"/>), built by
 /// <see cref="RandomModelBuilder"/> on first use and cached in <c>{temp}/llamajump-tiny-models/{key}/</c>, where the
 /// key hashes <see cref="BuilderVersion"/>, <see cref="RandomModelPlan.GeneratorVersion"/>, the specs and the bytes of
-/// the vocab files, so any change to them builds afresh. Building all six (three families, F32 and
-/// F16) takes under two seconds on 2 cores; the F32 files are 18–28 MB.
+/// the vocab files, so any change to them builds afresh. Building the paper's three families in F32 and F16 takes
+/// under two seconds on 2 cores; an F32 file is 18–28 MB.
 /// Thread-safe: each file is built once per process, and a lock file serialises builders across processes (test
 /// processes may run side by side); a finished file appears only by rename, so one that exists is complete.
 /// </summary>
@@ -49,7 +49,7 @@ public static class TinyModels
     private static string BuildOrReuse(TinyModelSpec spec, GgmlType weightType)
     {
         string dir = Directory.CreateDirectory(CacheRoot).FullName;
-        string path = Path.Combine(dir, $"tiny-{spec.Architecture}-{weightType.ToString().ToLowerInvariant()}.gguf");
+        string path = Path.Combine(dir, $"tiny-{spec.Name}-{weightType.ToString().ToLowerInvariant()}.gguf");
         if (File.Exists(path))
             return path;
         using var processLock = AcquireLock(Path.Combine(dir, ".lock"));
@@ -77,7 +77,7 @@ public static class TinyModels
     private static string CacheKey()
     {
         var text = new StringBuilder(BuilderVersion).Append('\n').Append(RandomModelPlan.GeneratorVersion).Append('\n');
-        foreach (var spec in TinyModelSpec.All)
+        foreach (var spec in TinyModelSpec.Families)
         {
             text.Append(spec).Append('\n');
             text.Append(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(VocabPath(spec))))).Append('\n');

@@ -50,7 +50,25 @@ public sealed class MakeModelOptionsTests
         { Eight with { StreamRank = 128 }, "--stream-rank 128 must be in 1 … 127" },
         { Eight with { HeadScale = 0 }, "--head-scale must be a positive finite number, not 0" },
         { Eight with { HeadScale = double.NegativeInfinity }, "--head-scale must be a positive finite number, not -Infinity" },
+        { Eight with { Architecture = "mamba" }, "--arch 'mamba' is not one of llama, gpt2, phi3, qwen2, qwen3, gemma, gemma2, gemma3, phi2, stablelm, starcoder2, olmo2, granite" },
+        { Eight with { Architecture = "qwen2", FusedQkv = true }, "--fused-qkv is a llama layout; --arch qwen2 has its own attention tensors" },
+        { Eight with { Architecture = "phi2", Embd = 72 }, "--embd / --heads = 18 is not a multiple of 4; phi2 rotates half of each head" },
+        { Eight with { Architecture = "gemma", HeadScale = 50 }, "--head-scale: gemma ties its output to token_embd" },
     };
+
+    [Fact]
+    public void Arch_and_fused_qkv_reach_the_spec_and_each_family_takes_a_tokenizer_of_its_kind()
+    {
+        (Eight with { Architecture = "qwen3" }).ToSpec().Architecture.Should().Be("qwen3");
+        (Eight with { FusedQkv = true }).ToSpec().FusedQkv.Should().BeTrue();
+        Eight.ToSpec().FusedQkv.Should().BeFalse();
+        (Eight with { Architecture = "stablelm", Embd = 64 }).ToSpec().HeadDim.Should().Be(16);
+
+        Path.GetFileName(MakeModelOptions.DefaultVocab("/repo", "qwen3")).Should().Be("ggml-vocab-gpt-2.gguf");
+        Path.GetFileName(MakeModelOptions.DefaultVocab("/repo", "gemma2")).Should().Be("ggml-vocab-llama-spm.gguf");
+        Path.GetFileName(MakeModelOptions.DefaultVocab("/repo", "phi3")).Should().Be("ggml-vocab-phi-3.gguf");
+        MakeModelOptions.DefaultVocab("/repo", "llama").Should().Be(MakeModelOptions.DefaultVocab("/repo"));
+    }
 
     [Theory]
     [MemberData(nameof(Refused))]
