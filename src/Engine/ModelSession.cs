@@ -7,10 +7,21 @@ namespace LlamaJump.Engine;
 
 /// <summary>How a <see cref="ModelSession"/> sizes its context: sequences decoded together, tokens per sequence,
 /// threads (default: <see cref="ThreadPlan"/> from the cores this process may use). The KV cache is unified, so a batch of sequences shares SequenceCount × MaxTokens cells.</summary>
-public sealed record SessionOptions(int SequenceCount = 1, int MaxTokens = 512, int? Threads = null, bool FlashAttention = false)
+/// <param name="CacheTypeK">the K cache's type, as llama.cpp's --cache-type-k sets it (null: f16)</param>
+/// <param name="CacheTypeV">the V cache's type (null: f16); a quantised V cache turns flash attention on, which
+/// llama.cpp needs for it</param>
+public sealed record SessionOptions(int SequenceCount = 1, int MaxTokens = 512, int? Threads = null, bool FlashAttention = false,
+    Gguf.GgmlType? CacheTypeK = null, Gguf.GgmlType? CacheTypeV = null)
 {
     public int ContextSize => SequenceCount * MaxTokens;
+
+    /// <summary>Flash attention as the context gets it: asked for, or needed by a quantised V cache.</summary>
+    public bool UsesFlashAttention => FlashAttention || CacheTypeV is not (null or Gguf.GgmlType.F32 or Gguf.GgmlType.F16 or Gguf.GgmlType.BF16);
 }
+
+/// <summary>llama.cpp refused to create a context with the options asked for (e.g. a KV cache type that does not fit
+/// the model's widths).</summary>
+public sealed class ContextRefusedException(string message) : InvalidOperationException(message);
 
 /// <summary>
 /// A GGUF model loaded on the patched backend with one context sized by <see cref="SessionOptions"/>. Owns both;
@@ -70,6 +81,8 @@ public sealed class ModelSession : IDisposable
         var file = Gguf.GgufFile.Read(modelPath);
         var info = Models.ModelInfo.FromGguf(file);
         MemoryEstimate.EnsureFits(file, options);
+        if (KvCacheFit.Problem(file, options.CacheTypeK, options.CacheTypeV) is { } misfit)
+            throw new ContextRefusedException($"{Path.GetFileName(modelPath)}: {misfit}");
         if (!info.HasTensors)
         {
             throw new Gguf.GgufFormatException(Path.GetFileName(modelPath), "holds no tensors (a vocabulary-only file cannot run)");
@@ -86,7 +99,9 @@ public sealed class ModelSession : IDisposable
             Threads = threads.Decode,
             BatchThreads = threads.Batch,
             GpuLayerCount = 0,
-            FlashAttention = options.FlashAttention,
+            FlashAttention = options.UsesFlashAttention,
+            TypeK = options.CacheTypeK is { } k ? (LLama.Native.GGMLType)(int)k : null,
+            TypeV = options.CacheTypeV is { } v ? (LLama.Native.GGMLType)(int)v : null,
         };
         LLamaWeights weights;
         try
@@ -99,7 +114,19 @@ public sealed class ModelSession : IDisposable
         }
         try
         {
-            return new ModelSession(modelPath, info, weights, weights.CreateContext(parameters), options, threads);
+            var context = weights.CreateContext(parameters);
+            if (context.NativeHandle.IsInvalid)
+            {
+                // LLamaSharp hands back an empty handle when llama_init_from_model returns null
+                context.Dispose();
+                throw new ContextRefusedException(Refusal(modelPath, options, "llama_init_from_model returned no context"));
+            }
+            return new ModelSession(modelPath, info, weights, context, options, threads);
+        }
+        catch (LLama.Exceptions.RuntimeError e)
+        {
+            weights.Dispose();
+            throw new ContextRefusedException(Refusal(modelPath, options, e.Message));
         }
         catch
         {
@@ -107,6 +134,9 @@ public sealed class ModelSession : IDisposable
             throw;
         }
     }
+
+    private static string Refusal(string modelPath, SessionOptions options, string why) =>
+        $"llama.cpp could not create a context for {Path.GetFileName(modelPath)} with K cache {options.CacheTypeK?.ToString() ?? "F16"} and V cache {options.CacheTypeV?.ToString() ?? "F16"} ({why}); a quantised cache needs K and V rows that are whole blocks of its type";
 
     /// <summary>Token ids of <paramref name="text"/> with the model's BOS (when it adds one).</summary>
     public int[] Tokenize(string text) => Context.Tokenize(text, addBos: true, special: false).Select(t => (int)t).ToArray();

@@ -88,6 +88,42 @@ public sealed class GenerateCommandTests(TrainedStoriesJumps jumps) : IClassFixt
         result.Stderr.Should().Contain("20 tokens").And.Contain("blocks per token");
     }
 
+    [Fact]
+    public void A_quantised_kv_cache_runs_on_a_model_whose_heads_are_whole_blocks()
+    {
+        // head size 64: two q8_0 blocks; a quantised V turns flash attention on
+        string model = Path.Combine(jumps.Directory, "wide-heads.gguf");
+        if (!File.Exists(model))
+        {
+            var made = Cli.Run(Cli.Launcher, ["bench", "make-model", "--out", model, "--blocks", "4", "--embd", "128", "--ff", "256", "--heads", "2", "--type", "f32"]);
+            made.ExitCode.Should().Be(0, made.Stderr);
+        }
+        var result = Cli.Run(Cli.Launcher, ["generate", "--model", model, "--prompt", Prompt, "--max-tokens", "20", "--json",
+            "--cache-type-k", "q8_0", "--cache-type-v", "q8_0"]);
+        Json(result).GetProperty("tokens").GetArrayLength().Should().Be(20);
+    }
+
+    [Theory]
+    [InlineData("--cache-type-k", "q3_k", "--cache-type-k must be one of")]
+    [InlineData("--cache-type-v", "f8", "--cache-type-v must be one of")]
+    public void A_kv_cache_type_llama_cpp_does_not_offer_is_one_line_and_exit_code_2(string option, string value, string mentions)
+    {
+        var result = Generate("--mode", "full", option, value);
+        result.ExitCode.Should().Be(2, result.Stderr);
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(l => l.StartsWith("llamajump:", StringComparison.Ordinal))
+            .Which.Should().Contain(mentions);
+    }
+
+    [Fact]
+    public void A_cache_type_that_does_not_fit_the_models_rows_is_one_line_and_exit_code_2()
+    {
+        // stories260K: heads of 8 elements, no whole q8_0 block (32); llama.cpp would abort on it
+        var result = Generate("--mode", "full", "--max-tokens", "4", "--cache-type-k", "q8_0");
+        result.ExitCode.Should().Be(2, result.Stderr);
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+            .Which.Should().Contain("a Q8_0 K cache needs a K head size that is a multiple of 32; this model's is 8");
+    }
+
     [Theory]
     [InlineData("--lambda", "-0.5", "--lambda")]
     [InlineData("--lambda", "NaN", "--lambda")]

@@ -18,7 +18,38 @@ public sealed class ModelsCommandTests : IDisposable
         result.ExitCode.Should().Be(0, result.Stderr);
         var line = result.Stdout.Split('\n').Single(l => l.StartsWith("stories260K.gguf", StringComparison.Ordinal));
         line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..5].Should().Equal("llama", "5", "64", "512");
-        line.Should().Contain("F32");
+        line.Should().Contain("F32").And.Contain("head+propagate+spec");
+    }
+
+    [Fact]
+    public void Each_model_shows_what_the_backend_supports_for_its_architecture()
+    {
+        // a vocab-only copy renamed to an architecture without a head, and one llama.cpp does not know
+        foreach (var (name, arch) in new[] { ("gemma-like.gguf", "gemma2"), ("baichuan-like.gguf", "baichuan"), ("alien.gguf", "no-such-arch") })
+        {
+            var vocab = LlamaJump.Gguf.GgufFile.Read(Path.Combine(Cli.Shared, "models", "vocab", "ggml-vocab-llama-spm.gguf"));
+            using var writer = new LlamaJump.Gguf.GgufWriter(Path.Combine(_dir, name));
+            foreach (var (key, value) in vocab.Metadata)
+            {
+                if (key != "general.alignment")
+                    writer.SetMetadata(key.StartsWith("llama.", StringComparison.Ordinal) ? arch + key[5..] : key, value);
+            }
+            writer.SetMetadata("general.architecture", arch);
+            writer.Complete();
+        }
+
+        var table = Cli.Run(Path.Combine(Cli.RepoRoot, "llamajump"), ["models"], new Dictionary<string, string?> { ["LLAMAJUMP_MODELS"] = _dir });
+        table.ExitCode.Should().Be(0, table.Stderr);
+        table.Stdout.Should().MatchRegex(@"gemma-like\.gguf\s+gemma2\s.*\shead\+spec\s")
+            .And.MatchRegex(@"baichuan-like\.gguf\s+baichuan\s.*\scapture only\s")
+            .And.MatchRegex(@"alien\.gguf\s+no-such-arch\s.*\sunknown to llama\.cpp\s");
+
+        var json = Cli.Run(Path.Combine(Cli.RepoRoot, "llamajump"), ["models", "--model", Path.Combine(_dir, "gemma-like.gguf"), "--json"]);
+        json.ExitCode.Should().Be(0, json.Stderr);
+        var support = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Single().GetProperty("support");
+        support.GetProperty("head").GetBoolean().Should().BeTrue();
+        support.GetProperty("propagate").GetBoolean().Should().BeFalse();
+        support.GetProperty("spec").GetBoolean().Should().BeTrue();
     }
 
     [Fact]

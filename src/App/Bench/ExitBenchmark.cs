@@ -84,7 +84,9 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, tokens + 128), threads));
         var generator = new EarlyExitGenerator(session, jump, SamplingOptions.Greedy, k);
         var prompts = DefaultPrompts.Select(session.Tokenize).ToList();
-        bool propagates = info.Architecture == "llama"; // state propagation is implemented for the llama family
+        bool propagates = generator.PropagationUnavailable is null;
+        if (!propagates)
+            log.WriteLine($"bench exit: {generator.PropagationUnavailable}; the exit rows use recompute");
         var fill = propagates ? KvFill.Propagate : KvFill.Recompute; // for the rows where nothing exits, either is the same
         var cases = new List<ExitCase>
         {
@@ -150,13 +152,13 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
     }
 
     /// <summary>The λ sweep: for each λ, every prompt generated greedily in exit mode at <paramref name="candidates"/>
-    /// (state propagation for the llama family, recompute otherwise), averaged over the prompts: blocks per token,
+    /// (state propagation where the backend has it for the model, recompute otherwise), averaged over the prompts: blocks per token,
     /// teacher-forced agreement with the full model, positional agreement with its own greedy run, tokens/s. Stops
     /// early (fewer points) when cancelled.</summary>
     public static IReadOnlyList<SweepPoint> Sweep(ModelSession session, EarlyExitGenerator generator, IReadOnlyList<int[]> prompts,
         int tokens, IReadOnlyList<float> lambdas, IReadOnlyList<int> candidates, CancellationToken cancel)
     {
-        bool propagates = session.Info.Architecture == "llama"; // state propagation is implemented for the llama family
+        bool propagates = generator.PropagationUnavailable is null;
         var sweep = new List<SweepPoint>();
         var fullTokens = prompts.Select(p => generator.Generate(p, tokens, new GenerationControl(new(GenerationMode.Full)), cancel).Select(t => t.Id).ToList()).ToList();
         foreach (float lambda in lambdas)

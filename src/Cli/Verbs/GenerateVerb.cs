@@ -22,7 +22,7 @@ public static class GenerateVerb
         var lambda = new Option<float>("--lambda") { Description = "Exit when the jumped prediction's top probability reaches λ, in [0, 1]; above 1 = never", DefaultValueFactory = _ => 0.9f };
         var exitLayer = new Option<int?>("--exit-layer") { Description = "exit: always stop after this block; spec: draft through this block (default: planned, see --plan)" };
         var levels = new Option<string?>("--levels") { Description = "Candidate exit blocks: a list (6,8,12) or FIRST:STRIDE (default: the guarded default, candidates from the middle block whose checks cost at most 10 % when nothing exits; or planned, see --plan)" };
-        var fill = new Option<string>("--fill") { Description = "K/V of skipped blocks: propagate (from the exit state, llama family) | recompute (at full depth with the next token)", DefaultValueFactory = _ => "propagate" };
+        var fill = new Option<string>("--fill") { Description = "K/V of skipped blocks: propagate (from the exit state; where the backend has no propagation for the model, recompute is used and said) | recompute (at full depth with the next token)", DefaultValueFactory = _ => "propagate" };
         var draftLength = new Option<int?>("--draft-length") { Description = "spec: tokens drafted per cycle (default: planned, see --plan)" };
         var draftThreshold = new Option<float?>("--draft-threshold") { Description = "spec: draft while the jump's top probability is at least this, stop at the first unsure draft, and back off to full steps after cycles with no draft accepted; 0 = always draft --draft-length tokens (default: planned with --plan, else 0.5)" };
         var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: exit plans its candidate blocks at --lambda from the exit samples beside it (cheapest with agreement no worse than the paper's rule); spec chooses the draft block and length (default: the middle block, 4 drafts)" };
@@ -36,10 +36,12 @@ public static class GenerateVerb
         var repeatPenalty = new Option<float>("--repeat-penalty") { DefaultValueFactory = _ => 1f };
         var seed = new Option<uint>("--seed") { DefaultValueFactory = _ => 42u };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
+        var cacheTypeK = new Option<string?>("--cache-type-k") { Description = $"KV cache type of K, as in llama.cpp: {KvCacheTypes.Names} (default f16)" };
+        var cacheTypeV = new Option<string?>("--cache-type-v") { Description = $"KV cache type of V (a quantised one turns flash attention on): {KvCacheTypes.Names} (default f16)" };
         var command = new Command("generate", "Generate text at full depth, with early exit (λ) or self-speculatively, showing each token's exit block")
         {
             model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, draftThreshold, plan, prompt, maxTokens, json, compare,
-            temperature, topK, topP, repeatPenalty, seed, threads,
+            temperature, topK, topP, repeatPenalty, seed, threads, cacheTypeK, cacheTypeV,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -63,7 +65,7 @@ public static class GenerateVerb
                 parse.GetValue(prompt)!, max, parse.GetValue(json), parse.GetValue(compare),
                 new SamplingOptions(t, parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(repeatPenalty), parse.GetValue(seed)),
                 parse.GetValue(threads) is { } n ? (n > 0 ? n : throw new UserInputException($"--threads must be positive (got {n})")) : null,
-                tau);
+                tau, KvCacheTypes.Parse("--cache-type-k", parse.GetValue(cacheTypeK)), KvCacheTypes.Parse("--cache-type-v", parse.GetValue(cacheTypeV)));
             using var interruption = new Interruption(context.Error);
             var result = new GenerateJob(options).Execute(context, interruption.Token);
             if (options.Json)

@@ -2,12 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LlamaJump.App;
+using LlamaJump.Interop;
 using LlamaJump.Models;
 
 namespace LlamaJump.Cli.Verbs;
 
 /// <summary><c>llamajump models [--model M] [--json]</c>: the GGUF models LlamaJump finds (models/gguf,
-/// $LLAMAJUMP_MODELS, ../shared/models/gguf) with architecture, blocks, width, vocabulary, size and file type.</summary>
+/// $LLAMAJUMP_MODELS, ../shared/models/gguf) with architecture, blocks, width, vocabulary, size, file type, and what
+/// LlamaJump supports for the architecture (<see cref="ArchitectureSupport"/>: the head — dump's top-1, eval, exit —,
+/// exit's state propagation, spec).</summary>
 public static class ModelsVerb
 {
     public static Command Create(JobContext context)
@@ -37,8 +40,43 @@ public static class ModelsVerb
         return ExitCodes.Success;
     }
 
+    /// <summary>"head+propagate+spec", "head+spec" (exit recomputes), "capture only" (dump without top-1; no eval,
+    /// exit or spec), "unknown to llama.cpp", or "?" when the native library is not built.</summary>
+    internal static string SupportText(ArchitectureSupport? support) => support switch
+    {
+        null => "?",
+        { Known: false } => "unknown to llama.cpp",
+        { Head: false } => "capture only",
+        { Propagate: true } => "head+propagate+spec",
+        _ => "head+spec",
+    };
+
+    /// <summary>The backend's support per architecture, asked once each; null for all when the native library is
+    /// missing (the listing itself needs none).</summary>
+    private static Func<string, ArchitectureSupport?> SupportLookup()
+    {
+        var known = new Dictionary<string, ArchitectureSupport?>();
+        return arch =>
+        {
+            if (!known.TryGetValue(arch, out var support))
+            {
+                try
+                {
+                    support = ArchitectureSupport.Of(arch);
+                }
+                catch (NativeBackendMissingException)
+                {
+                    support = null;
+                }
+                known[arch] = support;
+            }
+            return support;
+        };
+    }
+
     private static void WriteTable(JobContext context, IReadOnlyList<ModelListingEntry> entries)
     {
+        var support = SupportLookup();
         if (entries.Count == 0)
         {
             context.Error.WriteLine($"no GGUF models found (looked in: {string.Join(", ", context.Models.SearchDirectories)}); put models in models/gguf/ or set LLAMAJUMP_MODELS");
@@ -53,13 +91,15 @@ public static class ModelsVerb
             e.Info.VocabSize.ToString(CultureInfo.InvariantCulture),
             TextTable.Bytes(e.Info.FileSizeBytes),
             e.Info.HasTensors ? e.Info.FileType : "vocab-only",
+            SupportText(support(e.Info.Architecture)),
             Path.GetDirectoryName(e.Path) ?? "",
         ]).ToList();
-        TextTable.Write(context.Out, ["NAME", "ARCH", "BLOCKS", "N_EMBD", "VOCAB", "SIZE", "TYPE", "DIRECTORY"], rows, new HashSet<int> { 2, 3, 4, 5 });
+        TextTable.Write(context.Out, ["NAME", "ARCH", "BLOCKS", "N_EMBD", "VOCAB", "SIZE", "TYPE", "SUPPORTS", "DIRECTORY"], rows, new HashSet<int> { 2, 3, 4, 5 });
     }
 
     private static void WriteJson(TextWriter writer, IReadOnlyList<ModelListingEntry> entries)
     {
+        var support = SupportLookup();
         var items = entries.Select(e => e.Info is { } i
             ? (object)new
             {
@@ -73,6 +113,9 @@ public static class ModelsVerb
                 file_type = i.FileType,
                 has_tensors = i.HasTensors,
                 has_chat_template = i.ChatTemplate is not null,
+                support = support(i.Architecture) is { } a
+                    ? new { known = a.Known, head = a.Head, propagate = a.Propagate, spec = a.Spec }
+                    : null,
             }
             : new { name = Path.GetFileName(e.Path), path = e.Path, error = e.Problem });
         writer.WriteLine(JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true }));

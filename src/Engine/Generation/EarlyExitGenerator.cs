@@ -47,7 +47,17 @@ public sealed class EarlyExitGenerator : ITokenGenerator
             NativeEarlyExit.Install(session.Context, jump);
         }
         NativeEarlyExit.SetPolicy(session.Context, ExitPolicy.Off);
+        PropagationUnavailable = NativeEarlyExit.PropagationUnavailable(session.Context);
     }
+
+    /// <summary>null when exit mode's state propagation works on this model; otherwise the backend's reason, and
+    /// <see cref="KvFill.Propagate"/> runs as <see cref="KvFill.Recompute"/> (<see cref="FillFor"/>).</summary>
+    public string? PropagationUnavailable { get; }
+
+    /// <summary>The fill exit mode uses for <paramref name="settings"/>: its own, except that propagation falls back
+    /// to recompute where <see cref="PropagationUnavailable"/>.</summary>
+    public KvFill FillFor(GenerationSettings settings) =>
+        settings.Fill == KvFill.Propagate && PropagationUnavailable is not null ? KvFill.Recompute : settings.Fill;
 
     public bool HasJump { get; }
 
@@ -197,7 +207,7 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         dirty();
         int[] levels = state.Decode(batch, 1, prompt: true);
         state.StartClock(); // decode speed: the prompt's processing is not timed
-        NoteExit(state, levels[0], prompt[^1], prompt.Count - 1, settings.Fill);
+        NoteExit(state, levels[0], prompt[^1], prompt.Count - 1, FillFor(settings));
         state.Position = prompt.Count;
         state.Pending = state.Choose(batch.TokenCount - 1);
         clean();
@@ -267,7 +277,7 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         int fed = state.Pending;
         batch.Add((LLamaToken)fed, state.Position, LLamaSeqId.Zero, logits: true);
         int[] levels = state.Decode(batch, 1, prompt: false);
-        NoteExit(state, levels[0], fed, state.Position, settings.Fill);
+        NoteExit(state, levels[0], fed, state.Position, FillFor(settings));
         state.Position++;
         state.Pending = state.Choose(batch.TokenCount - 1);
         return state.IsEnd(state.Pending) ? EndMarker : state.Emit(state.Pending, levels[0], settings.Mode == GenerationMode.Spec ? false : null);
@@ -283,8 +293,8 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     }
 
     private ExitPolicy PolicyFor(GenerationSettings settings) => settings.ExitLayer is { } k
-        ? ExitPolicy.Fixed(k, settings.Fill == KvFill.Propagate)
-        : new ExitPolicy(settings.Candidates ?? DefaultCandidates, settings.Lambda, settings.Fill == KvFill.Propagate);
+        ? ExitPolicy.Fixed(k, FillFor(settings) == KvFill.Propagate)
+        : new ExitPolicy(settings.Candidates ?? DefaultCandidates, settings.Lambda, FillFor(settings) == KvFill.Propagate);
 
     private int DraftLayerFor(GenerationSettings settings) => settings.ExitLayer ?? DefaultDraftLayer;
 

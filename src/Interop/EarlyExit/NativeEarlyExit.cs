@@ -48,6 +48,21 @@ public static class NativeEarlyExit
         }
     }
 
+    /// <summary>null when state propagation works on <paramref name="context"/> (its architecture has a K/V path
+    /// in the backend and its memory is a single KV cache); otherwise the backend's one-line reason.</summary>
+    public static string? PropagationUnavailable(LLamaContext context)
+    {
+        int status = LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_can_propagate(context.NativeHandle));
+        if (status == 1)
+        {
+            return null;
+        }
+        unsafe
+        {
+            return System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)LlamaJumpNative.llama_jump_last_error()) ?? "state propagation is unavailable";
+        }
+    }
+
     /// <summary>The block that produced each output of the last decode (n_layer − 1 = full depth).</summary>
     public static int[] LastLevels(LLamaContext context, int outputs)
     {

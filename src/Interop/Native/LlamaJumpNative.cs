@@ -25,6 +25,10 @@ internal static unsafe partial class LlamaJumpNative
     [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial byte* llama_jump_last_error();
 
+    /// <returns>a mask of <see cref="LlamaJumpArchCaps"/>; 0 for an architecture this llama.cpp does not know</returns>
+    [LibraryImport(LlamaJumpLibrary.Name, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int llama_jump_arch_support(string arch);
+
     [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_capture_set_layers(SafeLLamaContextHandle ctx, int* layers, int n_layers);
 
@@ -44,6 +48,10 @@ internal static unsafe partial class LlamaJumpNative
     [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_exit_set_policy(SafeLLamaContextHandle ctx, int* levels, int n_levels, float lambda, int fill);
 
+    /// <returns>1 when state propagation works on ctx, 0 (the reason in llama_jump_last_error) when not</returns>
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_can_propagate(SafeLLamaContextHandle ctx);
+
     [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_exit_get_levels(SafeLLamaContextHandle ctx, int* levels, int capacity);
 
@@ -52,6 +60,15 @@ internal static unsafe partial class LlamaJumpNative
 
     [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_kv_get(SafeLLamaContextHandle ctx, int seq_id, int pos, int il, float* k, long k_capacity, float* v, long v_capacity);
+}
+
+/// <summary>enum llama_jump_arch_caps</summary>
+[Flags]
+internal enum LlamaJumpArchCaps
+{
+    Known = 1,
+    Head = 2,
+    Propagate = 4,
 }
 
 /// <summary>enum llama_jump_fill</summary>

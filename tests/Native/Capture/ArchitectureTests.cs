@@ -6,24 +6,38 @@ using LlamaJump.Tests.Native.Models;
 
 namespace LlamaJump.Tests.Native.Capture;
 
-/// <summary>Capture and head on tiny random-weight models of the paper's three families (llama, gpt2, phi3), each
-/// around its real tokenizer, with F32 and with quantised (Q8_0, Q4_0) weights: the head of the last block's rows
-/// reproduces llama.cpp's logits.</summary>
+/// <summary>Capture and head on tiny random-weight models of every family in the backend's head table
+/// (llama-jump-arch.cpp), each around a real tokenizer, built by the project's GGUF writer: the head of the last
+/// block's rows reproduces llama.cpp's logits — F32 for every family, and quantised (Q8_0, Q4_0) weights for the
+/// paper's three (llama, gpt2, phi3).</summary>
 public sealed class ArchitectureTests
 {
     public static TheoryData<string> Architectures => new() { "llama", "gpt2", "phi3" };
 
-    public static TheoryData<string, string> ArchitecturesAndTypes => new()
-    {
-        { "llama", "f32" }, { "gpt2", "f32" }, { "phi3", "f32" },
-        { "llama", "q8_0" }, { "gpt2", "q8_0" }, { "phi3", "q8_0" },
-        { "llama", "q4_0" }, { "gpt2", "q4_0" }, { "phi3", "q4_0" },
-    };
+    /// <summary>Every family of the head table, "llama-fused" being llama with one attn_qkv per block.</summary>
+    public static IReadOnlyList<string> HeadFamilies { get; } =
+        ["llama", "llama-fused", "gpt2", "stablelm", "qwen2", "qwen3", "phi2", "phi3", "gemma", "gemma2", "gemma3", "starcoder2", "olmo2", "granite"];
 
-    private static string ModelFor(string arch, string type = "f32")
+    public static TheoryData<string, string> ArchitecturesAndTypes
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (string family in HeadFamilies)
+                data.Add(family, "f32");
+            foreach (string type in new[] { "q8_0", "q4_0" })
+            {
+                foreach (string family in new[] { "llama", "gpt2", "phi3" })
+                    data.Add(family, type);
+            }
+            return data;
+        }
+    }
+
+    private static string ModelFor(string family, string type = "f32")
     {
         WeightTypes.TryParse(type, out var weightType).Should().BeTrue(type);
-        return TinyModels.PathOf(TinyModelSpec.For(arch), weightType);
+        return TinyModels.PathOf(TinyModelSpec.For(family), weightType);
     }
 
     /// <summary>The head is built from the model's own tensors with the ops the graph uses after the last block, so
@@ -59,6 +73,18 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void The_backend_reports_what_it_supports_per_architecture()
+    {
+        foreach (string family in HeadFamilies.Where(f => f != "llama-fused"))
+        {
+            var support = ArchitectureSupport.Of(family);
+            support.Should().Be(new ArchitectureSupport(family, Known: true, Head: true, Propagate: family is "llama" or "qwen2" or "qwen3" or "phi3" or "gpt2"), family);
+        }
+        ArchitectureSupport.Of("baichuan").Should().Be(new ArchitectureSupport("baichuan", Known: true, Head: false, Propagate: false));
+        ArchitectureSupport.Of("no-such-architecture").Known.Should().BeFalse();
+    }
+
+    [Fact]
     public void The_head_of_an_unsupported_architecture_is_refused_by_name()
     {
         string dir = Directory.CreateTempSubdirectory("llamajump-arch-").FullName;
@@ -73,7 +99,7 @@ public sealed class ArchitectureTests
             var head = () => OutputHead.Apply(session.Context, session.Rows(session.NLayer - 1), 1, new float[session.NVocab]);
             var error = head.Should().Throw<LlamaJumpException>().Which;
             error.Status.Should().Be(-2);
-            error.Message.Should().Contain("'baichuan'").And.Contain("supported: llama, gpt2, phi3");
+            error.Message.Should().Contain("'baichuan'").And.Contain("supported: llama, gpt2, stablelm, qwen2, qwen3, phi2, phi3, gemma, gemma2, gemma3, starcoder2, olmo2, granite");
         }
         finally
         {

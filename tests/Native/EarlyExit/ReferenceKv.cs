@@ -5,61 +5,140 @@ using LlamaJump.Tests.Native.Models;
 namespace LlamaJump.Tests.Native.EarlyExit;
 
 /// <summary>
-/// An independent computation of what a llama block writes to the KV cache for a block input h at position pos:
-/// K = RoPE(W_k · RMSNorm(h)·attn_norm), V = W_v · RMSNorm(h)·attn_norm, from the GGUF's tensors and metadata,
-/// with RoPE in ggml's "normal" mode (rotating adjacent pairs), no scaling. Plain loops in double. Tensors may be
-/// F32, or Q8_0 / Q4_0, dequantised here from their block layouts (not by ggml); with those the activation is rounded
-/// to Q8_0 blocks first, as ggml's CPU mat-mul does (<see cref="ActivationFor"/>).
+/// An independent computation of what a block writes to the KV cache for a block input h at position pos, from the
+/// GGUF's tensors and metadata, in plain loops in double, for the families the backend propagates:
+/// x = norm(h)·attn_norm (+ attn_norm.bias) — RMSNorm, or LayerNorm for gpt2; K and V = the rows of attn_k / attn_v,
+/// or the K and V rows of a fused attn_qkv, times x, plus their biases where the file has them; for qwen3 K is
+/// RMS-normed per head (× attn_k_norm); then K is rotated: ggml's "normal" RoPE (adjacent pairs) for llama, NeoX
+/// (pairs i, i + n_rot/2) for qwen2, qwen3 and phi3, over the first rope.dimension_count elements of each head, none
+/// for gpt2 (learned positions). No RoPE scaling. Tensors may be F32, or Q8_0 / Q4_0, dequantised here from their
+/// block layouts (not by ggml); with those the activation is rounded to Q8_0 blocks first, as ggml's CPU mat-mul
+/// does (<see cref="ActivationFor"/>).
 /// </summary>
 internal sealed class ReferenceKv
 {
     private readonly GgufFile _file;
-    private readonly int _nEmbd, _nHead, _nHeadKv, _nRot;
-    private readonly double _eps, _freqBase;
+    private readonly string _arch;
+    private readonly int _nEmbd, _nHead, _nHeadKv, _nRot, _headDim;
+    private readonly double _rmsEps, _normEps, _freqBase;
 
     public ReferenceKv(string modelPath)
     {
         _file = GgufFile.Read(modelPath);
-        string arch = _file.GetString("general.architecture")!;
-        _nEmbd = (int)_file.GetInteger($"{arch}.embedding_length")!.Value;
-        _nHead = (int)_file.GetInteger($"{arch}.attention.head_count")!.Value;
-        _nHeadKv = (int)(_file.GetInteger($"{arch}.attention.head_count_kv") ?? _nHead);
-        _nRot = (int)(_file.GetInteger($"{arch}.rope.dimension_count") ?? _nEmbd / _nHead);
-        _eps = Real($"{arch}.attention.layer_norm_rms_epsilon") ?? 1e-5;
-        _freqBase = Real($"{arch}.rope.freq_base") ?? 10000;
+        _arch = _file.GetString("general.architecture")!;
+        _nEmbd = (int)_file.GetInteger($"{_arch}.embedding_length")!.Value;
+        _nHead = (int)_file.GetInteger($"{_arch}.attention.head_count")!.Value;
+        _nHeadKv = (int)(_file.GetInteger($"{_arch}.attention.head_count_kv") ?? _nHead);
+        _headDim = (int)(_file.GetInteger($"{_arch}.attention.key_length") ?? _nEmbd / _nHead);
+        _nRot = (int)(_file.GetInteger($"{_arch}.rope.dimension_count") ?? _headDim);
+        _rmsEps = Real($"{_arch}.attention.layer_norm_rms_epsilon") ?? 1e-5;
+        _normEps = Real($"{_arch}.attention.layer_norm_epsilon") ?? 1e-5;
+        _freqBase = Real($"{_arch}.rope.freq_base") ?? 10000;
     }
 
-    public int KvWidth => _nEmbd / _nHead * _nHeadKv;
+    public int KvWidth => _headDim * _nHeadKv;
 
     public (double[] K, double[] V) Compute(int block, ReadOnlySpan<float> h, int pos)
     {
-        float[] norm = Tensor($"blk.{block}.attn_norm.weight");
-        double mean = 0;
-        foreach (float v in h)
-        {
-            mean += (double)v * v;
-        }
-        double scale = 1 / Math.Sqrt(mean / _nEmbd + _eps);
-        var x = new double[_nEmbd];
+        string b = $"blk.{block}";
+        double[] x = _arch == "gpt2" ? LayerNorm(h) : RmsNorm(h);
+        float[] norm = Tensor($"{b}.attn_norm.weight");
+        float[]? normBias = Has($"{b}.attn_norm.bias") ? Tensor($"{b}.attn_norm.bias") : null;
         for (int i = 0; i < _nEmbd; i++)
         {
-            x[i] = h[i] * scale * norm[i];
+            x[i] = x[i] * norm[i] + (normBias?[i] ?? 0);
         }
-        double[] k = Project(Tensor($"blk.{block}.attn_k.weight"), ActivationFor($"blk.{block}.attn_k.weight", x));
-        double[] v2 = Project(Tensor($"blk.{block}.attn_v.weight"), ActivationFor($"blk.{block}.attn_v.weight", x));
-        int headDim = _nEmbd / _nHead;
+        int nQ = _nHead * _headDim, nKv = KvWidth;
+        double[] k, v;
+        if (Has($"{b}.attn_qkv.weight"))
+        {
+            double[] qkv = Project($"{b}.attn_qkv.weight", x, Has($"{b}.attn_qkv.bias") ? $"{b}.attn_qkv.bias" : null);
+            k = qkv[nQ..(nQ + nKv)];
+            v = qkv[(nQ + nKv)..(nQ + 2 * nKv)];
+        }
+        else
+        {
+            k = Project($"{b}.attn_k.weight", x, Has($"{b}.attn_k.bias") ? $"{b}.attn_k.bias" : null);
+            v = Project($"{b}.attn_v.weight", x, Has($"{b}.attn_v.bias") ? $"{b}.attn_v.bias" : null);
+        }
+        if (_arch == "qwen3")
+        {
+            float[] kNorm = Tensor($"{b}.attn_k_norm.weight");
+            for (int head = 0; head < _nHeadKv; head++)
+            {
+                double mean = 0;
+                for (int i = 0; i < _headDim; i++)
+                    mean += k[head * _headDim + i] * k[head * _headDim + i];
+                double scale = 1 / Math.Sqrt(mean / _headDim + _rmsEps);
+                for (int i = 0; i < _headDim; i++)
+                    k[head * _headDim + i] *= scale * kNorm[i];
+            }
+        }
+        if (_arch != "gpt2")
+        {
+            Rotate(k, pos, neox: _arch is "qwen2" or "qwen3" or "phi3");
+        }
+        return (k, v);
+    }
+
+    /// <summary>RoPE of every head's first n_rot elements: pairs (i, i+1) in ggml's normal mode, (i, i + n_rot/2)
+    /// in NeoX mode, the pair at i0 = 2·j turned by pos·base^(−i0 / n_rot).</summary>
+    private void Rotate(double[] k, int pos, bool neox)
+    {
         for (int head = 0; head < _nHeadKv; head++)
         {
             for (int i0 = 0; i0 < _nRot; i0 += 2)
             {
                 double theta = pos * Math.Pow(_freqBase, -(double)i0 / _nRot);
-                int a = head * headDim + i0;
-                double x0 = k[a], x1 = k[a + 1];
+                int a = head * _headDim + (neox ? i0 / 2 : i0);
+                int c = neox ? a + _nRot / 2 : a + 1;
+                double x0 = k[a], x1 = k[c];
                 k[a] = x0 * Math.Cos(theta) - x1 * Math.Sin(theta);
-                k[a + 1] = x0 * Math.Sin(theta) + x1 * Math.Cos(theta);
+                k[c] = x0 * Math.Sin(theta) + x1 * Math.Cos(theta);
             }
         }
-        return (k, v2);
+    }
+
+    private double[] RmsNorm(ReadOnlySpan<float> h)
+    {
+        double mean = 0;
+        foreach (float v in h)
+            mean += (double)v * v;
+        double scale = 1 / Math.Sqrt(mean / _nEmbd + _rmsEps);
+        var x = new double[_nEmbd];
+        for (int i = 0; i < _nEmbd; i++)
+            x[i] = h[i] * scale;
+        return x;
+    }
+
+    private double[] LayerNorm(ReadOnlySpan<float> h)
+    {
+        double mean = 0, variance = 0;
+        foreach (float v in h)
+            mean += v;
+        mean /= _nEmbd;
+        foreach (float v in h)
+            variance += (v - mean) * (v - mean);
+        double scale = 1 / Math.Sqrt(variance / _nEmbd + _normEps);
+        var x = new double[_nEmbd];
+        for (int i = 0; i < _nEmbd; i++)
+            x[i] = (h[i] - mean) * scale;
+        return x;
+    }
+
+    private bool Has(string name) => _file.Tensors.Any(t => t.Name == name);
+
+    /// <summary>weight · x (+ bias), the activation rounded as ggml's mat-mul rounds it for the weight's type.</summary>
+    private double[] Project(string weight, double[] x, string? bias)
+    {
+        double[] y = Project(Tensor(weight), ActivationFor(weight, x));
+        if (bias is not null)
+        {
+            float[] add = Tensor(bias);
+            for (int o = 0; o < y.Length; o++)
+                y[o] += add[o];
+        }
+        return y;
     }
 
     /// <summary>What ggml's CPU mat-mul multiplies a weight by: the activation itself for F32 weights; for Q8_0 and

@@ -20,7 +20,7 @@ public static class TinyModels
 {
     /// <summary>Bump whenever what a spec produces changes in a way <see cref="RandomModelPlan.GeneratorVersion"/>
     /// (part of the key as well) does not say: how this class calls the builder.</summary>
-    public const string BuilderVersion = "tiny-models-2";
+    public const string BuilderVersion = "tiny-models-3";
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(5);
     private static readonly ConcurrentDictionary<(TinyModelSpec, GgmlType), Lazy<string>> Built = new();
@@ -49,7 +49,9 @@ public static class TinyModels
     private static string BuildOrReuse(TinyModelSpec spec, GgmlType weightType)
     {
         string dir = Directory.CreateDirectory(CacheRoot).FullName;
-        string path = Path.Combine(dir, $"tiny-{spec.Name}-{weightType.ToString().ToLowerInvariant()}.gguf");
+        // two specs of one name (another width, as some tests make) must not share a file: the name carries the spec's hash
+        string specHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(spec.ToString())))[..8];
+        string path = Path.Combine(dir, $"tiny-{spec.Name}-{specHash}-{weightType.ToString().ToLowerInvariant()}.gguf");
         if (File.Exists(path))
             return path;
         using var processLock = AcquireLock(Path.Combine(dir, ".lock"));
