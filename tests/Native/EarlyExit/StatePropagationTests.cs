@@ -108,14 +108,5 @@ public sealed class StatePropagationTests(ITestOutputHelper output)
         }
     }
 
-    private static double RelativeError(float[] actual, double[] expected)
-    {
-        double worst = 0, scale = 1e-6;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-        return worst / scale;
-    }
+    private static double RelativeError(float[] actual, double[] expected) => FamilyPropagationTests.RelativeError(actual, expected);
 }
