@@ -5,8 +5,9 @@ namespace LlamaJump.Interop;
 /// <summary>
 /// What the patched backend supports for one architecture name (a GGUF's general.architecture), from the
 /// native tables of native/patches (llama_jump_arch_support), so no list is kept twice: <see cref="Known"/> — this
-/// llama.cpp loads it, and dump's capture works; <see cref="Head"/> — the model's own head, and so dump's top-1,
-/// eval, exit and spec; <see cref="Propagate"/> — exit mode's state propagation (otherwise it recomputes).
+/// llama.cpp loads it, and dump works (capture, and the top-1 from llama.cpp's own logits); <see cref="Head"/> —
+/// the model's own head applied to any hidden state, and so eval, exit and spec; <see cref="Propagate"/> — exit
+/// mode's state propagation (otherwise it recomputes).
 /// </summary>
 public readonly record struct ArchitectureSupport(string Architecture, bool Known, bool Head, bool Propagate)
 {

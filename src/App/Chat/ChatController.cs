@@ -245,7 +245,11 @@ public sealed class ChatController : IDisposable
             return;
         }
         _control.Settings = _control.Settings with { Mode = mode };
-        Say($"mode {mode.ToString().ToLowerInvariant()} (from the next token)");
+        // exit mode's fill falls back to recompute where the backend cannot propagate; the mode's line says so
+        string? recompute = mode == GenerationMode.Exit && Model?.Generator is EarlyExitGenerator { PropagationUnavailable: { } why }
+            ? $"; {why}, so skipped blocks are recomputed"
+            : null;
+        Say($"mode {mode.ToString().ToLowerInvariant()} (from the next token){recompute}");
     }
 
     /// <summary>Unloads the current model (freeing its memory) and loads <paramref name="path"/> with its jump file.

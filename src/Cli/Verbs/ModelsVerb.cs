@@ -9,8 +9,8 @@ namespace LlamaJump.Cli.Verbs;
 
 /// <summary><c>llamajump models [--model M] [--json]</c>: the GGUF models LlamaJump finds (models/gguf,
 /// $LLAMAJUMP_MODELS, ../shared/models/gguf) with architecture, blocks, width, vocabulary, size, file type, and what
-/// LlamaJump supports for the architecture (<see cref="ArchitectureSupport"/>: the head — dump's top-1, eval, exit —,
-/// exit's state propagation, spec).</summary>
+/// LlamaJump supports for the architecture (<see cref="ArchitectureSupport"/>: the head — eval, exit —, exit's state
+/// propagation, spec).</summary>
 public static class ModelsVerb
 {
     public static Command Create(JobContext context)
@@ -40,8 +40,8 @@ public static class ModelsVerb
         return ExitCodes.Success;
     }
 
-    /// <summary>"head+propagate+spec", "head+spec" (exit recomputes), "capture only" (dump without top-1; no eval,
-    /// exit or spec), "unknown to llama.cpp", or "?" when the native library is not built.</summary>
+    /// <summary>"head+propagate+spec", "head+spec" (exit recomputes), "capture only" (dump works; eval, exit and
+    /// spec need the head), "unknown to llama.cpp", or "?" when the native library is not built.</summary>
     internal static string SupportText(ArchitectureSupport? support) => support switch
     {
         null => "?",
