@@ -60,13 +60,13 @@ public sealed class ExitValidationTests
     }
 
     [Theory]
-    [InlineData("gemma", "not implemented for architecture 'gemma'")]     // no K/V path in the backend's table
+    [InlineData("olmo2", "not implemented for architecture 'olmo2'")]     // no K/V path in the backend's table
     [InlineData("gemma2", "not implemented for architecture 'gemma2'")]
     public void State_propagation_is_refused_where_the_backend_has_no_kv_path(string family, string reason)
     {
         using var session = ExitFixtures.Open(TinyModels.PathOf(TinyModelSpec.For(family)));
         NativeEarlyExit.Install(session.Context, ExitFixtures.RandomJump(session.NEmbd));
-        NativeEarlyExit.PropagationUnavailable(session.Context).Should().Contain(reason).And.Contain("implemented: llama, gpt2, qwen2, qwen3, phi3");
+        NativeEarlyExit.PropagationUnavailable(session.Context).Should().Contain(reason).And.Contain("implemented: llama, gpt2, stablelm, qwen2, qwen3, phi2, phi3, gemma, starcoder2, granite");
         var set = () => NativeEarlyExit.SetPolicy(session.Context, ExitPolicy.Fixed(0, propagate: true));
         set.Should().Throw<LlamaJumpException>().Which.Status.Should().Be(-2);
         NativeEarlyExit.SetPolicy(session.Context, ExitPolicy.Fixed(0, propagate: false)); // recompute works anywhere

@@ -7,13 +7,15 @@ namespace LlamaJump.Tests.Native.EarlyExit;
 /// <summary>
 /// An independent computation of what a block writes to the KV cache for a block input h at position pos, from the
 /// GGUF's tensors and metadata, in plain loops in double, for the families the backend propagates:
-/// x = norm(h)·attn_norm (+ attn_norm.bias) — RMSNorm, or LayerNorm for gpt2; K and V = the rows of attn_k / attn_v,
-/// or the K and V rows of a fused attn_qkv, times x, plus their biases where the file has them; for qwen3 K is
-/// RMS-normed per head (× attn_k_norm); then K is rotated: ggml's "normal" RoPE (adjacent pairs) for llama, NeoX
-/// (pairs i, i + n_rot/2) for qwen2, qwen3 and phi3, over the first rope.dimension_count elements of each head, none
-/// for gpt2 (learned positions). No RoPE scaling. Tensors may be F32, or Q8_0 / Q4_0, dequantised here from their
-/// block layouts (not by ggml); with those the activation is rounded to Q8_0 blocks first, as ggml's CPU mat-mul
-/// does (<see cref="ActivationFor"/>).
+/// x = norm(h)·attn_norm (+ attn_norm.bias) — RMSNorm, or LayerNorm for gpt2, stablelm, phi2 and starcoder2; K and
+/// V = the rows of attn_k / attn_v, or the K and V rows of a fused attn_qkv, times x, plus their biases where the
+/// file has them; K normed per head where the file has attn_k_norm (RMS for qwen3, LayerNorm for stablelm), × it;
+/// then K is rotated over the first rope.dimension_count elements of each head (partial rotary): ggml's "normal"
+/// RoPE (adjacent pairs) for llama and granite, NeoX (pairs i, i + n_rot/2) for the others, as llama.cpp's
+/// llama_model_rope_type assigns them; none for gpt2 (learned positions), nor for granite when its
+/// rope.scaling.finetuned is false (absent means true). No RoPE scaling. Tensors may be F32, or Q8_0 / Q4_0,
+/// dequantised here from their block layouts (not by ggml); with those the activation is rounded to Q8_0 blocks
+/// first, as ggml's CPU mat-mul does (<see cref="ActivationFor"/>).
 /// </summary>
 internal sealed class ReferenceKv
 {
@@ -41,7 +43,8 @@ internal sealed class ReferenceKv
     public (double[] K, double[] V) Compute(int block, ReadOnlySpan<float> h, int pos)
     {
         string b = $"blk.{block}";
-        double[] x = _arch == "gpt2" ? LayerNorm(h) : RmsNorm(h);
+        double[] input = h.ToArray().Select(v => (double)v).ToArray();
+        double[] x = LayerNormFamilies.Contains(_arch) ? LayerNorm(input) : RmsNorm(input);
         float[] norm = Tensor($"{b}.attn_norm.weight");
         float[]? normBias = Has($"{b}.attn_norm.bias") ? Tensor($"{b}.attn_norm.bias") : null;
         for (int i = 0; i < _nEmbd; i++)
@@ -61,22 +64,28 @@ internal sealed class ReferenceKv
             k = Project($"{b}.attn_k.weight", x, Has($"{b}.attn_k.bias") ? $"{b}.attn_k.bias" : null);
             v = Project($"{b}.attn_v.weight", x, Has($"{b}.attn_v.bias") ? $"{b}.attn_v.bias" : null);
         }
-        if (_arch == "qwen3")
+        if (Has($"{b}.attn_k_norm.weight"))
         {
+            // qwen3: one {head_dim} weight for every head; stablelm: {head_dim, n_head_kv}, one per head
             float[] kNorm = Tensor($"{b}.attn_k_norm.weight");
             for (int head = 0; head < _nHeadKv; head++)
             {
-                double mean = 0;
+                var slice = k.AsSpan(head * _headDim, _headDim);
+                double[] normed = _arch == "stablelm" ? LayerNorm(slice) : RmsNorm(slice);
                 for (int i = 0; i < _headDim; i++)
-                    mean += k[head * _headDim + i] * k[head * _headDim + i];
-                double scale = 1 / Math.Sqrt(mean / _headDim + _rmsEps);
-                for (int i = 0; i < _headDim; i++)
-                    k[head * _headDim + i] *= scale * kNorm[i];
+                    slice[i] = normed[i] * kNorm[(kNorm.Length == _headDim ? 0 : head * _headDim) + i];
             }
         }
-        if (_arch != "gpt2")
+        bool rotates = _arch switch
         {
-            Rotate(k, pos, neox: _arch is "qwen2" or "qwen3" or "phi3");
+            "gpt2" => false,
+            // granite's loader reads rope.scaling.finetuned as its switch for RoPE, true when the key is absent
+            "granite" => !_file.Metadata.TryGetValue("granite.rope.scaling.finetuned", out var finetuned) || finetuned.Value is true,
+            _ => true,
+        };
+        if (rotates)
+        {
+            Rotate(k, pos, neox: _arch is not ("llama" or "granite"));
         }
         return (k, v);
     }
@@ -99,31 +108,34 @@ internal sealed class ReferenceKv
         }
     }
 
-    private double[] RmsNorm(ReadOnlySpan<float> h)
+    /// <summary>The families whose blocks LayerNorm their input (LLM_NORM); the others RMSNorm it.</summary>
+    private static readonly HashSet<string> LayerNormFamilies = ["gpt2", "stablelm", "phi2", "starcoder2"];
+
+    private double[] RmsNorm(ReadOnlySpan<double> v)
     {
         double mean = 0;
-        foreach (float v in h)
-            mean += (double)v * v;
-        double scale = 1 / Math.Sqrt(mean / _nEmbd + _rmsEps);
-        var x = new double[_nEmbd];
-        for (int i = 0; i < _nEmbd; i++)
-            x[i] = h[i] * scale;
-        return x;
+        foreach (double x in v)
+            mean += x * x;
+        double scale = 1 / Math.Sqrt(mean / v.Length + _rmsEps);
+        var y = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+            y[i] = v[i] * scale;
+        return y;
     }
 
-    private double[] LayerNorm(ReadOnlySpan<float> h)
+    private double[] LayerNorm(ReadOnlySpan<double> v)
     {
         double mean = 0, variance = 0;
-        foreach (float v in h)
-            mean += v;
-        mean /= _nEmbd;
-        foreach (float v in h)
-            variance += (v - mean) * (v - mean);
-        double scale = 1 / Math.Sqrt(variance / _nEmbd + _normEps);
-        var x = new double[_nEmbd];
-        for (int i = 0; i < _nEmbd; i++)
-            x[i] = (h[i] - mean) * scale;
-        return x;
+        foreach (double x in v)
+            mean += x;
+        mean /= v.Length;
+        foreach (double x in v)
+            variance += (x - mean) * (x - mean);
+        double scale = 1 / Math.Sqrt(variance / v.Length + _normEps);
+        var y = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+            y[i] = (v[i] - mean) * scale;
+        return y;
     }
 
     private bool Has(string name) => _file.Tensors.Any(t => t.Name == name);
