@@ -153,8 +153,10 @@ prepare_tree() {
 }
 
 cmake_flags() {
+  # GGML_RPC: ggml's RPC backend (libggml-rpc, models over `llamajump rpc-server`s); LLAMA_BUILD_TOOLS only so that
+  # its server tool (tools/rpc) is a target: compile_libs builds that one target, no other tool
   local flags=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
-    -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON)
+    -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF -DCMAKE_BUILD_RPATH_USE_ORIGIN=ON -DGGML_RPC=ON)
   if [[ "$GGML_CUDA" == "1" ]]; then
     flags+=(-DGGML_CUDA=ON)
   fi
@@ -182,8 +184,9 @@ build_native() {
 }
 
 # compile_libs <source tree> <flavor> <output lib dir> <key> <cmake flags...>: configures and builds libllama +
-# libggml in build/native/cmake-<flavor>, then replaces <output lib dir> with the libraries, source.txt, flags.txt
-# and build.key (written last, so a half-copied directory never looks up to date).
+# libggml (with its RPC backend) and ggml's rpc-server in build/native/cmake-<flavor>, then replaces <output lib dir>
+# with the libraries, rpc-server, source.txt, flags.txt and build.key (written last, so a half-copied directory never
+# looks up to date).
 compile_libs() {
   local tree="$1" flavor="$2" out="$3" key="$4"; shift 4
   local cmake_dir="$NATIVE_DIR/cmake-$flavor"
@@ -191,12 +194,13 @@ compile_libs() {
   cmake -S "$tree" -B "$cmake_dir" "$@" >"$NATIVE_DIR/cmake-$flavor.configure.log" 2>&1 \
     || { tail -30 "$NATIVE_DIR/cmake-$flavor.configure.log" >&2; fail "cmake configure failed (log: build/native/cmake-$flavor.configure.log)"; }
   step "compiling libllama + libggml with $JOBS jobs (first time ~10 min; log: build/native/cmake-$flavor.build.log)"
-  cmake --build "$cmake_dir" --target llama ggml -j "$JOBS" >"$NATIVE_DIR/cmake-$flavor.build.log" 2>&1 \
+  cmake --build "$cmake_dir" --target llama ggml ggml-rpc-server -j "$JOBS" >"$NATIVE_DIR/cmake-$flavor.build.log" 2>&1 \
     || { grep -E "error|Error" "$NATIVE_DIR/cmake-$flavor.build.log" | head -20 >&2; fail "native build failed (log: build/native/cmake-$flavor.build.log)"; }
   rm -rf "$out.tmp"
   mkdir -p "$out.tmp"
   cp -a "$cmake_dir"/bin/lib*.so* "$out.tmp/"
-  for lib in libllama.so libggml.so libggml-base.so libggml-cpu.so; do
+  cp -a "$cmake_dir/bin/ggml-rpc-server" "$out.tmp/rpc-server"
+  for lib in libllama.so libggml.so libggml-base.so libggml-cpu.so libggml-rpc.so rpc-server; do
     [[ -e "$out.tmp/$lib" ]] || fail "native build did not produce $lib"
   done
   printf '%s\n' "$SOURCE_KEY" >"$out.tmp/source.txt"

@@ -26,8 +26,13 @@ public static class CliApp
             GenerateVerb.Create(context),
             PipelineVerb.Create(context),
             DemoVerb.Create(context),
+            RpcServerVerb.Create(context),
         };
+        root.Options.Add(RpcOptions.Rpc);
+        root.Options.Add(RpcOptions.TensorSplit);
         var parse = root.Parse(args);
+        if (parse.Errors.Count == 0 && RpcOptions.Apply(parse, context) is { } refused)
+            return refused;
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }
 }

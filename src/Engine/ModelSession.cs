@@ -80,7 +80,8 @@ public sealed class ModelSession : IDisposable
     {
         var file = Gguf.GgufFile.Read(modelPath);
         var info = Models.ModelInfo.FromGguf(file);
-        MemoryEstimate.EnsureFits(file, options);
+        if (!ModelPlacement.IsRemote)
+            MemoryEstimate.EnsureFits(file, options); // the estimate is of this machine's memory: over RPC the weights live on the servers
         if (KvCacheFit.Problem(file, options.CacheTypeK, options.CacheTypeV) is { } misfit)
             throw new ContextRefusedException($"{Path.GetFileName(modelPath)}: {misfit}");
         if (!info.HasTensors)
@@ -98,11 +99,13 @@ public sealed class ModelSession : IDisposable
             KVUnified = true,
             Threads = threads.Decode,
             BatchThreads = threads.Batch,
-            GpuLayerCount = 0,
+            GpuLayerCount = ModelPlacement.IsRemote ? ModelPlacement.AllLayers : 0,
             FlashAttention = options.UsesFlashAttention,
             TypeK = options.CacheTypeK is { } k ? (LLama.Native.GGMLType)(int)k : null,
             TypeV = options.CacheTypeV is { } v ? (LLama.Native.GGMLType)(int)v : null,
         };
+        if (ModelPlacement.IsRemote && ModelPlacement.TensorSplit is { } split)
+            parameters.TensorSplits = new LLama.Abstractions.TensorSplitsCollection(split);
         LLamaWeights weights;
         try
         {

@@ -17,6 +17,7 @@ internal enum LlamaJumpStatus
     NotCaptured = -3,
     BufferTooSmall = -4,
     Compute = -5,
+    Rpc = -6,
 }
 
 internal static unsafe partial class LlamaJumpNative

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using LlamaJump.App;
+using LlamaJump.Engine;
+using LlamaJump.Interop;
+
+namespace LlamaJump.Cli;
+
+/// <summary>
+/// <c>--rpc host:port[,host:port…]</c> and <c>--tensor-split a,b,…</c>, accepted by every verb (recursive options of
+/// the root command): before the verb runs, the servers are connected and registered, so every model the verb loads
+/// puts its layers on them (<see cref="ModelPlacement"/>), and a server lost mid-run ends the process with one line
+/// and exit code 74 (a dump resumes from its journal on the rerun).
+/// </summary>
+internal static class RpcOptions
+{
+    public static Option<string?> Rpc { get; } = new("--rpc")
+    {
+        Description = "Run the model over llama.cpp RPC servers (`llamajump rpc-server`): host:port[,host:port…]; every layer goes to their devices",
+        Recursive = true,
+    };
+
+    public static Option<string?> TensorSplit { get; } = new("--tensor-split")
+    {
+        Description = "With --rpc: the share of the layers per server, e.g. 3,1 (default: proportional to each server's free memory)",
+        Recursive = true,
+    };
+
+    /// <summary>Connects what the command line names; null to go on, or the exit code of a one-line refusal.</summary>
+    public static int? Apply(ParseResult parse, JobContext context)
+    {
+        string? rpc = parse.GetValue(Rpc), split = parse.GetValue(TensorSplit);
+        if (rpc is null)
+        {
+            if (split is null)
+                return null;
+            return Refuse(context, "--tensor-split needs --rpc (this build runs on the CPU otherwise)");
+        }
+        IReadOnlyList<RpcEndpoint> servers;
+        float[]? shares = null;
+        try
+        {
+            servers = RpcEndpoint.ParseList(rpc);
+            if (split is not null)
+                shares = ParseSplit(split, servers.Count);
+        }
+        catch (FormatException e)
+        {
+            return Refuse(context, $"--rpc/--tensor-split: {e.Message}");
+        }
+        try
+        {
+            // a server that answers the handshake with nonsense makes ggml-rpc abort: that is bad input too
+            RpcServers.ExitOnLostServer(ExitCodes.BadInput, $"llamajump: error: an RPC server in {rpc} answered the handshake with nonsense");
+            var devices = RpcServers.Connect(servers);
+            context.Error.WriteLine($"rpc: {string.Join(", ", servers.Select((s, i) => $"{s} ({devices[i]} device{(devices[i] == 1 ? "" : "s")})"))}; the model's layers go there");
+        }
+        catch (RpcServerException e)
+        {
+            return Refuse(context, e.Message);
+        }
+        catch (NativeBackendMissingException e)
+        {
+            context.Error.WriteLine($"llamajump: error: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+        ModelPlacement.TensorSplit = shares;
+        RpcServers.ExitOnLostServer(ExitCodes.IoError, "llamajump: error: an RPC server was lost mid-run");
+        return null;
+    }
+
+    private static float[] ParseSplit(string text, int servers)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var shares = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out shares[i]) || !(shares[i] >= 0) || !float.IsFinite(shares[i]))
+                throw new FormatException($"'{text}' is no list of non-negative numbers");
+        }
+        if (parts.Length != servers)
+            throw new FormatException($"--tensor-split has {parts.Length} shares for {servers} server{(servers == 1 ? "" : "s")}");
+        if (shares.Sum() <= 0)
+            throw new FormatException($"'{text}' gives every server a share of 0");
+        return shares;
+    }
+
+    private static int Refuse(JobContext context, string message)
+    {
+        context.Error.WriteLine($"llamajump: error: {message}");
+        return ExitCodes.BadInput;
+    }
+}
