@@ -78,6 +78,7 @@ public sealed class ModelSession : IDisposable
     /// <exception cref="InvalidOperationException">llama.cpp could not load it</exception>
     public static ModelSession Open(string modelPath, SessionOptions options)
     {
+        options = SessionDefaults.Apply(options);
         var file = Gguf.GgufFile.Read(modelPath);
         var info = Models.ModelInfo.FromGguf(file);
         if (!ModelPlacement.IsRemote)

@@ -101,6 +101,10 @@ public sealed class GenerateCommandTests(TrainedStoriesJumps jumps) : IClassFixt
         var result = Cli.Run(Cli.Launcher, ["generate", "--model", model, "--prompt", Prompt, "--max-tokens", "20", "--json",
             "--cache-type-k", "q8_0", "--cache-type-v", "q8_0"]);
         Json(result).GetProperty("tokens").GetArrayLength().Should().Be(20);
+        // every verb that loads a model takes the cache types: a dump with them
+        var dumped = Cli.Run(Cli.Launcher, ["dump", "--model", model, "--corpus", Path.Combine(Cli.Shared, "data", "wikitext-2", "wiki.test.raw"),
+            "--out", Path.Combine(jumps.Directory, "wide-q8-dump"), "--train", "8", "--test", "2", "--force", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0"]);
+        dumped.ExitCode.Should().Be(0, dumped.Stderr);
     }
 
     [Theory]

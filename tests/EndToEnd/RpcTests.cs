@@ -65,11 +65,11 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
     }
 
     [Fact]
-    public void Generate_over_two_servers_is_token_identical_and_exits_at_the_same_blocks()
+    public void Generate_over_two_servers_is_token_identical_and_exits_and_drafts_at_the_same_blocks()
     {
         using var a = new LoopbackRpcServer();
         using var b = new LoopbackRpcServer();
-        foreach (string[] mode in new[] { new[] { "--mode", "full" }, ["--mode", "exit", "--exit-layer", "2"], ["--mode", "exit", "--lambda", "0.6"] })
+        foreach (string[] mode in new[] { new[] { "--mode", "full" }, ["--mode", "exit", "--exit-layer", "2"], ["--mode", "exit", "--lambda", "0.6"], ["--mode", "spec"] })
         {
             string[] args = ["generate", "--prompt", "Once upon a time", "--max-tokens", "40", "--json", .. mode];
             var local = Cli.Run(Cli.Launcher, args, jumps.Environment);
@@ -78,6 +78,8 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
             remote.ExitCode.Should().Be(0, remote.Stderr);
             var (localTokens, remoteTokens) = (Tokens(local.Stdout), Tokens(remote.Stdout));
             remoteTokens.Should().Equal(localTokens, $"{string.Join(' ', mode)}: (token, exit block) over RPC equal the local run's");
+            // blocks are counted from the scheduler's own l_out nodes: an exit stops the remote splits as it stops local ones
+            BlocksPerToken(remote.Stdout).Should().Be(BlocksPerToken(local.Stdout), $"{string.Join(' ', mode)}: blocks computed");
             output.WriteLine($"{string.Join(' ', mode)}: {localTokens.Count} tokens, exit blocks {string.Join(",", localTokens.Select(t => t.Block).Distinct())}, identical over RPC");
         }
         // llama.cpp's --tensor-split: 3 of every 4 layers on the first server; the output stays the same
@@ -99,6 +101,9 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
         result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(l => l.StartsWith("llamajump:", StringComparison.Ordinal))
             .Which.Should().Contain(mentions);
     }
+
+    private static double BlocksPerToken(string json) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("stats").GetProperty("blocks_per_token").GetDouble();
 
     private static List<(int Id, int Block)> Tokens(string json) =>
         JsonDocument.Parse(json).RootElement.GetProperty("tokens").EnumerateArray()

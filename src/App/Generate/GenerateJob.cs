@@ -67,8 +67,7 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
             options.DraftThreshold ?? plan.DraftThreshold ?? GenerateOptions.DefaultDraftThreshold);
 
         NativeLog.Quiet(log);
-        using var session = OpenSession(path, new SessionOptions(1, Math.Max(512, options.MaxTokens + draftLength + 256), options.Threads,
-            CacheTypeK: options.CacheTypeK, CacheTypeV: options.CacheTypeV));
+        using var session = ModelSession.Open(path, new SessionOptions(1, Math.Max(512, options.MaxTokens + draftLength + 256), options.Threads));
         var jump = set is null ? null : ExitJumps.Choose(set);
         EarlyExitGenerator generator;
         try
@@ -96,19 +95,6 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
         return new GenerateResult(info, set?.Source, jump?.TrainedLevel, options, settings, draftBlock,
             options.Mode == GenerationMode.Spec && options.ExitLayer is null ? plan.Reason : null,
             string.Concat(tokens.Select(t => t.Text)), tokens, stats, comparison);
-    }
-
-    /// <summary>The session; a context llama.cpp refuses for the cache types asked for is the user's input.</summary>
-    private static ModelSession OpenSession(string path, SessionOptions options)
-    {
-        try
-        {
-            return ModelSession.Open(path, options);
-        }
-        catch (ContextRefusedException e)
-        {
-            throw new UserInputException(e.Message);
-        }
     }
 
     private static SpecPlan PlanSpec(GenerateOptions options, string modelPath, ModelInfo info)

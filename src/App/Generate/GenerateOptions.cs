@@ -4,7 +4,7 @@ namespace LlamaJump.App.Generate;
 
 /// <summary>The options of <c>llamajump generate</c>, parsed and range-checked by <c>GenerateVerb</c>.
 /// <see cref="Candidates"/> is the raw --levels text (checked against the model once it is open); null draft settings
-/// are planned from --plan's evaluation results, or default. The cache types are --cache-type-k/-v (null: f16).</summary>
+/// are planned from --plan's evaluation results, or default.</summary>
 public sealed record GenerateOptions(
     string Model,
     string? Jumps,
@@ -21,9 +21,7 @@ public sealed record GenerateOptions(
     bool Compare,
     SamplingOptions Sampling,
     int? Threads,
-    float? DraftThreshold = null,
-    Gguf.GgmlType? CacheTypeK = null,
-    Gguf.GgmlType? CacheTypeV = null)
+    float? DraftThreshold = null)
 {
     /// <summary>spec's draft threshold where neither --draft-threshold nor a plan sets it: gated drafting with
     /// back-off (see <see cref="GenerationSettings.DraftThreshold"/>); 0 restores fixed-length drafting.</summary>

@@ -36,12 +36,10 @@ public static class GenerateVerb
         var repeatPenalty = new Option<float>("--repeat-penalty") { DefaultValueFactory = _ => 1f };
         var seed = new Option<uint>("--seed") { DefaultValueFactory = _ => 42u };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
-        var cacheTypeK = new Option<string?>("--cache-type-k") { Description = $"KV cache type of K, as in llama.cpp: {KvCacheTypes.Names} (default f16)" };
-        var cacheTypeV = new Option<string?>("--cache-type-v") { Description = $"KV cache type of V (a quantised one turns flash attention on): {KvCacheTypes.Names} (default f16)" };
         var command = new Command("generate", "Generate text at full depth, with early exit (λ) or self-speculatively, showing each token's exit block")
         {
             model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, draftThreshold, plan, prompt, maxTokens, json, compare,
-            temperature, topK, topP, repeatPenalty, seed, threads, cacheTypeK, cacheTypeV,
+            temperature, topK, topP, repeatPenalty, seed, threads,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -65,7 +63,7 @@ public static class GenerateVerb
                 parse.GetValue(prompt)!, max, parse.GetValue(json), parse.GetValue(compare),
                 new SamplingOptions(t, parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(repeatPenalty), parse.GetValue(seed)),
                 parse.GetValue(threads) is { } n ? (n > 0 ? n : throw new UserInputException($"--threads must be positive (got {n})")) : null,
-                tau, KvCacheTypes.Parse("--cache-type-k", parse.GetValue(cacheTypeK)), KvCacheTypes.Parse("--cache-type-v", parse.GetValue(cacheTypeV)));
+                tau);
             using var interruption = new Interruption(context.Error);
             var result = new GenerateJob(options).Execute(context, interruption.Token);
             if (options.Json)
