@@ -40,7 +40,7 @@ public sealed class ModelsCommandTests : IDisposable
 
         var table = Cli.Run(Path.Combine(Cli.RepoRoot, "llamajump"), ["models"], new Dictionary<string, string?> { ["LLAMAJUMP_MODELS"] = _dir });
         table.ExitCode.Should().Be(0, table.Stderr);
-        table.Stdout.Should().MatchRegex(@"gemma-like\.gguf\s+gemma2\s.*\shead\+spec\s")
+        table.Stdout.Should().MatchRegex(@"gemma-like\.gguf\s+gemma2\s.*\shead\+propagate\+spec\s")
             .And.MatchRegex(@"baichuan-like\.gguf\s+baichuan\s.*\scapture only\s")
             .And.MatchRegex(@"alien\.gguf\s+no-such-arch\s.*\sunknown to llama\.cpp\s");
 
@@ -48,7 +48,7 @@ public sealed class ModelsCommandTests : IDisposable
         json.ExitCode.Should().Be(0, json.Stderr);
         var support = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Single().GetProperty("support");
         support.GetProperty("head").GetBoolean().Should().BeTrue();
-        support.GetProperty("propagate").GetBoolean().Should().BeFalse();
+        support.GetProperty("propagate").GetBoolean().Should().BeTrue();
         support.GetProperty("spec").GetBoolean().Should().BeTrue();
     }
 

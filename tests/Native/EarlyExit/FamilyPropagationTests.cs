@@ -26,7 +26,7 @@ public sealed class FamilyPropagationTests(ITestOutputHelper output)
     /// the rotation, relative to the row's largest value.</summary>
     private const double Q8Tolerance = 1.5e-2;
 
-    public static TheoryData<string> Families => new() { "llama", "llama-fused", "gpt2", "stablelm", "qwen2", "qwen3", "phi2", "phi3", "gemma", "starcoder2", "granite" };
+    public static TheoryData<string> Families => new() { "llama", "llama-fused", "gpt2", "stablelm", "qwen2", "qwen3", "phi2", "phi3", "gemma", "gemma2", "gemma3", "starcoder2", "olmo2", "granite" };
 
     /// <summary>llama with head size 64 (n_embd 128, 2 heads, 1 KV head): llama.cpp rotates a quantised cache of it.</summary>
     private static readonly TinyModelSpec WideHeads = new("ggml-vocab-llama-spm.gguf", new RandomModelSpec("llama",

@@ -7,13 +7,15 @@ namespace LlamaJump.Tests.Native.EarlyExit;
 /// <summary>
 /// An independent computation of what a block writes to the KV cache for a block input h at position pos, from the
 /// GGUF's tensors and metadata, in plain loops in double, for the families the backend propagates:
-/// x = norm(h)·attn_norm (+ attn_norm.bias) — RMSNorm, or LayerNorm for gpt2, stablelm, phi2 and starcoder2; K and
-/// V = the rows of attn_k / attn_v, or the K and V rows of a fused attn_qkv, times x, plus their biases where the
-/// file has them; K normed per head where the file has attn_k_norm (RMS for qwen3, LayerNorm for stablelm), × it;
+/// x = norm(h)·attn_norm (+ attn_norm.bias) — RMSNorm, or LayerNorm for gpt2, stablelm, phi2 and starcoder2; x = h
+/// for olmo2, which has no attn_norm; K and V = the rows of attn_k / attn_v, or the K and V rows of a fused attn_qkv,
+/// times x, plus their biases where the file has them; K normed where the file has attn_k_norm, × it: per head (RMS
+/// for qwen3 and gemma3, LayerNorm for stablelm) or over the whole row (RMS, olmo2);
 /// then K is rotated over the first rope.dimension_count elements of each head (partial rotary): ggml's "normal"
 /// RoPE (adjacent pairs) for llama and granite, NeoX (pairs i, i + n_rot/2) for the others, as llama.cpp's
 /// llama_model_rope_type assigns them; none for gpt2 (learned positions), nor for granite when its
-/// rope.scaling.finetuned is false (absent means true). No RoPE scaling. Tensors may be F32, or Q8_0 / Q4_0,
+/// rope.scaling.finetuned is false (absent means true). One frequency base for every block (the fixtures give
+/// sliding-window blocks the same one) and no RoPE scaling. Tensors may be F32, or Q8_0 / Q4_0,
 /// dequantised here from their block layouts (not by ggml); with those the activation is rounded to Q8_0 blocks
 /// first, as ggml's CPU mat-mul does (<see cref="ActivationFor"/>).
 /// </summary>
@@ -43,13 +45,16 @@ internal sealed class ReferenceKv
     public (double[] K, double[] V) Compute(int block, ReadOnlySpan<float> h, int pos)
     {
         string b = $"blk.{block}";
-        double[] input = h.ToArray().Select(v => (double)v).ToArray();
-        double[] x = LayerNormFamilies.Contains(_arch) ? LayerNorm(input) : RmsNorm(input);
-        float[] norm = Tensor($"{b}.attn_norm.weight");
-        float[]? normBias = Has($"{b}.attn_norm.bias") ? Tensor($"{b}.attn_norm.bias") : null;
-        for (int i = 0; i < _nEmbd; i++)
+        double[] x = h.ToArray().Select(v => (double)v).ToArray();
+        if (Has($"{b}.attn_norm.weight")) // olmo2 projects the block input itself
         {
-            x[i] = x[i] * norm[i] + (normBias?[i] ?? 0);
+            x = LayerNormFamilies.Contains(_arch) ? LayerNorm(x) : RmsNorm(x);
+            float[] norm = Tensor($"{b}.attn_norm.weight");
+            float[]? normBias = Has($"{b}.attn_norm.bias") ? Tensor($"{b}.attn_norm.bias") : null;
+            for (int i = 0; i < _nEmbd; i++)
+            {
+                x[i] = x[i] * norm[i] + (normBias?[i] ?? 0);
+            }
         }
         int nQ = _nHead * _headDim, nKv = KvWidth;
         double[] k, v;
@@ -64,7 +69,15 @@ internal sealed class ReferenceKv
             k = Project($"{b}.attn_k.weight", x, Has($"{b}.attn_k.bias") ? $"{b}.attn_k.bias" : null);
             v = Project($"{b}.attn_v.weight", x, Has($"{b}.attn_v.bias") ? $"{b}.attn_v.bias" : null);
         }
-        if (Has($"{b}.attn_k_norm.weight"))
+        if (Has($"{b}.attn_k_norm.weight") && _arch == "olmo2")
+        {
+            // olmo2: one RMS norm over the whole K row, before the head split
+            float[] kNorm = Tensor($"{b}.attn_k_norm.weight");
+            double[] normed = RmsNorm(k);
+            for (int i = 0; i < k.Length; i++)
+                k[i] = normed[i] * kNorm[i];
+        }
+        else if (Has($"{b}.attn_k_norm.weight"))
         {
             // qwen3: one {head_dim} weight for every head; stablelm: {head_dim, n_head_kv}, one per head
             float[] kNorm = Tensor($"{b}.attn_k_norm.weight");
