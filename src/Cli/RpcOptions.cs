@@ -16,7 +16,7 @@ internal static class RpcOptions
 {
     public static Option<string?> Rpc { get; } = new("--rpc")
     {
-        Description = "Run the model over llama.cpp RPC servers (`llamajump rpc-server`): host:port[,host:port…]; every layer goes to their devices",
+        Description = "Run the model over llama.cpp RPC servers (`llamajump rpc-server`): host:port[,host:port…]; every layer goes to their devices (verbs that load no model ignore it)",
         Recursive = true,
     };
 

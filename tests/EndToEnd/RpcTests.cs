@@ -188,16 +188,9 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
     /// major version 4 would (request: cmd byte, size, payload; response: size, then major, minor, patch, padding and
     /// the capabilities it was sent).</summary>
     [Fact]
-    public async Task A_server_of_another_protocol_version_is_one_line_and_exit_code_2()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var fake = Task.Run(async () =>
+    public Task A_server_of_another_protocol_version_is_one_line_and_exit_code_2() =>
+        ExpectRefusedByFakeServer(async (stream, ct) =>
         {
-            using var client = await listener.AcceptTcpClientAsync(ct);
-            var stream = client.GetStream();
             var header = new byte[9];
             await stream.ReadExactlyAsync(header, ct);
             var payload = new byte[BitConverter.ToUInt64(header, 1)];
@@ -205,23 +198,16 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
             await stream.WriteAsync(BitConverter.GetBytes((ulong)(4 + payload.Length)), ct);
             await stream.WriteAsync(new byte[] { 4, 0, 0, 0 }.Concat(new byte[payload.Length]).ToArray(), ct);
             await Task.Delay(2000, ct);
-        }, ct);
-        try
-        {
-            var result = Cli.Run(Cli.Launcher, ["generate", "--prompt", "Hi", "--max-tokens", "2", "--rpc", $"127.0.0.1:{port}"], timeoutSeconds: 60);
-            result.ExitCode.Should().Be(2, result.Stderr);
-            result.Stderr.Split('\n').Where(l => l.StartsWith("llamajump:", StringComparison.Ordinal)).Should().ContainSingle()
-                .Which.Should().Contain("another llama.cpp release");
-        }
-        finally
-        {
-            listener.Stop();
-        }
-        await fake.WaitAsync(TimeSpan.FromSeconds(10), ct);
-    }
+        }, "another llama.cpp release");
 
     [Fact]
-    public async Task A_server_that_answers_nonsense_is_one_line_and_exit_code_2_not_an_abort()
+    public Task A_server_that_answers_nonsense_is_one_line_and_exit_code_2_not_an_abort() =>
+        ExpectRefusedByFakeServer((stream, ct) => stream.WriteAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray(), ct).AsTask(),
+            "answered the handshake with nonsense");
+
+    /// <summary>generate --rpc at a fake server on loopback that treats its one connection as <paramref name="behave"/>
+    /// does: one line mentioning <paramref name="mentions"/> and exit code 2.</summary>
+    private static async Task ExpectRefusedByFakeServer(Func<NetworkStream, CancellationToken, Task> behave, string mentions)
     {
         var ct = TestContext.Current.CancellationToken;
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -230,14 +216,14 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
         var fake = Task.Run(async () =>
         {
             using var client = await listener.AcceptTcpClientAsync(ct);
-            await client.GetStream().WriteAsync("HTTP/1.1 400 Bad Request\r\n\r\n"u8.ToArray(), ct);
+            await behave(client.GetStream(), ct);
         }, ct);
         try
         {
             var result = Cli.Run(Cli.Launcher, ["generate", "--prompt", "Hi", "--max-tokens", "2", "--rpc", $"127.0.0.1:{port}"], timeoutSeconds: 60);
             result.ExitCode.Should().Be(2, result.Stderr);
             result.Stderr.Split('\n').Where(l => l.StartsWith("llamajump:", StringComparison.Ordinal)).Should().ContainSingle()
-                .Which.Should().Contain("answered the handshake with nonsense");
+                .Which.Should().Contain(mentions);
         }
         finally
         {
