@@ -18,4 +18,14 @@ public static class ModelPlacement
 
     /// <summary>Whether models load onto RPC servers.</summary>
     public static bool IsRemote => RpcServers.Connected.Count > 0;
+
+    /// <summary>Sets where <paramref name="parameters"/> put the layers: none offloaded, or all of them on the
+    /// registered devices, split by <see cref="TensorSplit"/>.</summary>
+    public static void Apply(LLama.Common.ModelParams parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.GpuLayerCount = IsRemote ? AllLayers : 0;
+        if (IsRemote && TensorSplit is { } split)
+            parameters.TensorSplits = new LLama.Abstractions.TensorSplitsCollection(split);
+    }
 }

@@ -100,13 +100,11 @@ public sealed class ModelSession : IDisposable
             KVUnified = true,
             Threads = threads.Decode,
             BatchThreads = threads.Batch,
-            GpuLayerCount = ModelPlacement.IsRemote ? ModelPlacement.AllLayers : 0,
             FlashAttention = options.UsesFlashAttention,
             TypeK = options.CacheTypeK is { } k ? (LLama.Native.GGMLType)(int)k : null,
             TypeV = options.CacheTypeV is { } v ? (LLama.Native.GGMLType)(int)v : null,
         };
-        if (ModelPlacement.IsRemote && ModelPlacement.TensorSplit is { } split)
-            parameters.TensorSplits = new LLama.Abstractions.TensorSplitsCollection(split);
+        ModelPlacement.Apply(parameters);
         LLamaWeights weights;
         try
         {

@@ -20,7 +20,8 @@ public static class GreedyCompletion
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokens);
         NativeBackend.Initialize();
         var plan = ThreadPlan.For(new FileInfo(modelPath).Length, threads, CpuBudget.Current());
-        var parameters = new ModelParams(modelPath) { ContextSize = 512, Threads = plan.Decode, BatchThreads = plan.Batch, GpuLayerCount = ModelPlacement.IsRemote ? ModelPlacement.AllLayers : 0 };
+        var parameters = new ModelParams(modelPath) { ContextSize = 512, Threads = plan.Decode, BatchThreads = plan.Batch };
+        ModelPlacement.Apply(parameters);
         using var weights = LLamaWeights.LoadFromFile(parameters);
         using var context = weights.CreateContext(parameters);
         using var sampler = new GreedySamplingPipeline();
