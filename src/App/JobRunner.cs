@@ -22,7 +22,7 @@ public static class JobRunner
         }
         catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException or LlamaJumpException
             or DirectoryNotFoundException or UnauthorizedAccessException or DumpException or SafetensorsFormatException
-            or MemoryRequestTooLargeException or ContextRefusedException)
+            or MemoryRequestTooLargeException or ContextRefusedException or NoGpuException)
         {
             context.Error.WriteLine($"llamajump: error: {e.Message}");
             return ExitCodes.BadInput;

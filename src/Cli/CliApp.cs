@@ -32,8 +32,10 @@ public static class CliApp
         root.Options.Add(RpcOptions.TensorSplit);
         root.Options.Add(CacheTypeOptions.K);
         root.Options.Add(CacheTypeOptions.V);
+        root.Options.Add(GpuOptions.GpuLayers);
         var parse = root.Parse(args);
-        if (parse.Errors.Count == 0 && (CacheTypeOptions.Apply(parse, context) ?? RpcOptions.Apply(parse, context)) is { } refused)
+        if (parse.Errors.Count == 0
+            && (CacheTypeOptions.Apply(parse, context) ?? RpcOptions.Apply(parse, context) ?? GpuOptions.Apply(parse, context)) is { } refused)
             return refused;
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }

@@ -22,7 +22,7 @@ internal static class RpcOptions
 
     public static Option<string?> TensorSplit { get; } = new("--tensor-split")
     {
-        Description = "With --rpc: the share of the layers per server, e.g. 3,1 (default: proportional to each server's free memory)",
+        Description = "The share of the layers per RPC server (with --rpc) or local GPU, e.g. 3,1 (default: proportional to each device's free memory)",
         Recursive = true,
     };
 
@@ -31,11 +31,7 @@ internal static class RpcOptions
     {
         string? rpc = parse.GetValue(Rpc), split = parse.GetValue(TensorSplit);
         if (rpc is null)
-        {
-            if (split is null)
-                return null;
-            return Refuse(context, "--tensor-split needs --rpc (this build runs on the CPU otherwise)");
-        }
+            return split is null ? null : ApplyLocalSplit(split, context);
         IReadOnlyList<RpcEndpoint> servers;
         float[]? shares = null;
         try
@@ -69,7 +65,29 @@ internal static class RpcOptions
         return null;
     }
 
-    private static float[] ParseSplit(string text, int servers)
+    /// <summary>--tensor-split without --rpc: the shares of this machine's GPUs.</summary>
+    private static int? ApplyLocalSplit(string split, JobContext context)
+    {
+        try
+        {
+            int gpus = BackendDevices.LocalGpus().Count;
+            if (gpus == 0)
+                return Refuse(context, $"--tensor-split needs --rpc or local GPUs: {ModelPlacement.NoDeviceReason()}");
+            ModelPlacement.TensorSplit = ParseSplit(split, gpus, "GPU");
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return Refuse(context, $"--tensor-split: {e.Message}");
+        }
+        catch (NativeBackendMissingException e)
+        {
+            context.Error.WriteLine($"llamajump: error: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+    }
+
+    private static float[] ParseSplit(string text, int devices, string what = "server")
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var shares = new float[parts.Length];
@@ -78,10 +96,10 @@ internal static class RpcOptions
             if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out shares[i]) || !(shares[i] >= 0) || !float.IsFinite(shares[i]))
                 throw new FormatException($"'{text}' is no list of non-negative numbers");
         }
-        if (parts.Length != servers)
-            throw new FormatException($"--tensor-split has {parts.Length} shares for {servers} server{(servers == 1 ? "" : "s")}");
+        if (parts.Length != devices)
+            throw new FormatException($"--tensor-split has {parts.Length} shares for {devices} {what}{(devices == 1 ? "" : "s")}");
         if (shares.Sum() <= 0)
-            throw new FormatException($"'{text}' gives every server a share of 0");
+            throw new FormatException($"'{text}' gives every {what} a share of 0");
         return shares;
     }
 

@@ -76,13 +76,14 @@ public sealed class ModelSession : IDisposable
     /// <exception cref="Gguf.GgufFormatException">not a readable GGUF model</exception>
     /// <exception cref="MemoryRequestTooLargeException">the model and context cannot fit the memory available</exception>
     /// <exception cref="InvalidOperationException">llama.cpp could not load it</exception>
+    /// <exception cref="NoGpuException"><see cref="ModelPlacement.GpuLayers"/> asks for a count of layers where no offload device is</exception>
     public static ModelSession Open(string modelPath, SessionOptions options)
     {
         options = SessionDefaults.Apply(options);
         var file = Gguf.GgufFile.Read(modelPath);
         var info = Models.ModelInfo.FromGguf(file);
-        if (!ModelPlacement.IsRemote)
-            MemoryEstimate.EnsureFits(file, options); // the estimate is of this machine's memory: over RPC the weights live on the servers
+        if (ModelPlacement.ResolvedLayerCount() == 0)
+            MemoryEstimate.EnsureFits(file, options); // of this machine's memory: offloaded weights live on the GPU or the servers
         if (KvCacheFit.Problem(file, options.CacheTypeK, options.CacheTypeV) is { } misfit)
             throw new ContextRefusedException($"{Path.GetFileName(modelPath)}: {misfit}");
         if (!info.HasTensors)

@@ -45,7 +45,11 @@ public static class NativeBackend
 {
     public const string NativeDirEnvironmentVariable = "LLAMAJUMP_NATIVE_DIR";
     private const string LlamaFileName = "libllama.so";
-    private const string GgmlBaseFileName = "libggml-base.so";
+    // the sonames libllama.so's NEEDED entries name: loaded by soname, dlopen returns the copy libllama already loaded
+    // (the directory may hold other copies under other names — MSBuild copies symlinks as files — and a second copy of
+    // libggml would have a registry of its own, without the RPC servers' devices)
+    private const string GgmlBaseSoname = "libggml-base.so.0";
+    private const string GgmlSoname = "libggml.so.0";
     private const string BuildKeyFileName = "llamajump-native.key";
     private static readonly string PortableNativeSubdirectory = Path.Combine("runtimes", "linux-x64", "native");
 
@@ -159,12 +163,12 @@ public static class NativeBackend
         }
     }
 
-    /// <summary>Our bindings' library names: the patched libllama itself, and libggml-base beside it (the file
-    /// libllama.so's NEEDED entry has already loaded, so the same handle comes back).</summary>
+    /// <summary>Our bindings' library names: the patched libllama itself, and the libggml-base and libggml it loaded.</summary>
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) => name switch
     {
         LlamaJumpLibrary.Name => _handle,
-        GgmlNative.Name => NativeLibrary.Load(Path.Combine(Path.GetDirectoryName(_libraryPath)!, GgmlBaseFileName)),
+        GgmlNative.Name => NativeLibrary.Load(GgmlBaseSoname),
+        GgmlBackendNative.Name => NativeLibrary.Load(GgmlSoname),
         _ => 0,
     };
 }

@@ -6,7 +6,8 @@ namespace LlamaJump.Interop;
 /// <summary>
 /// The model's own output head — final norm, output projection and whatever its graph does after the last block —
 /// applied to any batch of hidden vectors (llama_jump_head). For the last block's captured rows it reproduces the
-/// logits llama.cpp computes. Supported architectures: llama, gpt2, phi3.
+/// logits llama.cpp computes. Supported architectures: those with <see cref="ArchitectureSupport.Head"/>; the graph runs
+/// on the context's own backends (its GPU where layers are offloaded).
 /// </summary>
 public static class OutputHead
 {

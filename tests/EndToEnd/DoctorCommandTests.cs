@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AwesomeAssertions;
 
 namespace LlamaJump.Tests.EndToEnd;
@@ -27,5 +28,29 @@ public sealed class DoctorCommandTests
         pinned.Stdout.Should().MatchRegex(@"cpu\s+1 core \(affinity 1, ");
         pinned.Stdout.Should().MatchRegex(@"threads\s+1 thread\b");
         pinned.Stdout.Should().Contain("OpenMP waiting: GOMP_SPINCOUNT=10000 (set by llamajump)");
+    }
+
+    [Fact]
+    public void Doctor_json_says_which_backend_and_devices_were_found_and_where_the_model_runs()
+    {
+        var result = Cli.Llamajump("doctor", "--json");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var document = JsonDocument.Parse(result.Stdout);
+        var root = document.RootElement;
+        root.GetProperty("schema").GetString().Should().Be("llamajump.doctor/1");
+        var devices = root.GetProperty("native").GetProperty("devices").EnumerateArray().ToList();
+        devices.Should().Contain(d => d.GetProperty("kind").GetString() == "cpu" && d.GetProperty("backend").GetString() == "CPU");
+        bool gpuBuild = File.Exists(Path.Combine(Cli.RepoRoot, "build", "native", "lib", "libggml-cuda.so"));
+        root.GetProperty("native").GetProperty("gpu_backends").GetArrayLength().Should().Be(gpuBuild ? 1 : 0);
+        var placement = root.GetProperty("placement");
+        if (!devices.Any(d => d.GetProperty("kind").GetString() == "gpu"))
+        {
+            placement.GetProperty("blocks_offloaded").GetInt32().Should().Be(0);
+            placement.GetProperty("devices").EnumerateArray().Select(d => d.GetString()).Should().Equal("CPU");
+        }
+        root.GetProperty("model").GetProperty("file").GetString().Should().Be("stories260K.gguf");
+        root.GetProperty("greedy").GetProperty("text").GetString().Should().StartWith(", there was a little girl named Lily.");
+        root.GetProperty("torch").GetProperty("least_squares").GetString().Should().MatchRegex(@"w=3\.0\d\d b=-2\.0\d\d");
     }
 }

@@ -50,6 +50,24 @@ public sealed class RpcTests(TrainedStoriesJumps jumps, ITestOutputHelper output
         ExpectSameDump(Path.Combine(_dir, "local"), Path.Combine(_dir, "remote"), label);
     }
 
+    [Fact]
+    public void Doctor_lists_the_servers_devices_and_puts_every_layer_on_them()
+    {
+        using var a = new LoopbackRpcServer();
+        var result = Cli.Llamajump("doctor", "--json", "--rpc", Rpc(a));
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var document = JsonDocument.Parse(result.Stdout);
+        var root = document.RootElement;
+        var rpc = root.GetProperty("native").GetProperty("devices").EnumerateArray().Where(d => d.GetProperty("kind").GetString() == "rpc").ToList();
+        rpc.Should().ContainSingle().Which.GetProperty("description").GetString().Should().Be(a.Endpoint);
+        var placement = root.GetProperty("placement");
+        placement.GetProperty("blocks_offloaded").GetInt32().Should().Be(5, "stories260K's 5 blocks go to the server");
+        placement.GetProperty("head_offloaded").GetBoolean().Should().BeTrue();
+        placement.GetProperty("devices").EnumerateArray().Select(d => d.GetString()).Should().Equal(rpc[0].GetProperty("name").GetString());
+        root.GetProperty("greedy").GetProperty("text").GetString().Should().StartWith(", there was a little girl named Lily.", "the servers compute what the CPU does");
+    }
+
     /// <summary>The 24-block, 1024-wide llama of the benchmarks (0.75 GB), written once per machine under the temp
     /// directory (about 10 s).</summary>
     private static string BigModel()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using LlamaJump.App;
+using LlamaJump.Engine;
 using LlamaJump.Interop;
 using LlamaJump.Models;
 
@@ -10,7 +11,8 @@ namespace LlamaJump.Cli.Verbs;
 /// <summary><c>llamajump models [--model M] [--json]</c>: the GGUF models LlamaJump finds (models/gguf,
 /// $LLAMAJUMP_MODELS, ../shared/models/gguf) with architecture, blocks, width, vocabulary, size, file type, and what
 /// LlamaJump supports for the architecture (<see cref="ArchitectureSupport"/>: the head — eval, exit —, exit's state
-/// propagation, spec).</summary>
+/// propagation, spec); with --json also where each model's layers would run (<see cref="ModelPlacement"/>: blocks
+/// and head offloaded under --gpu-layers, and to which devices).</summary>
 public static class ModelsVerb
 {
     public static Command Create(JobContext context)
@@ -97,9 +99,32 @@ public static class ModelsVerb
         TextTable.Write(context.Out, ["NAME", "ARCH", "BLOCKS", "N_EMBD", "VOCAB", "SIZE", "TYPE", "SUPPORTS", "DIRECTORY"], rows, new HashSet<int> { 2, 3, 4, 5 });
     }
 
+    /// <summary>Where a model of so many blocks would run under this command line's --gpu-layers (and --rpc); null
+    /// for all when the native library is missing.</summary>
+    private static Func<int, object?> PlacementLookup()
+    {
+        bool native = true;
+        return blocks =>
+        {
+            if (!native)
+                return null;
+            try
+            {
+                var (offloaded, head, devices) = ModelPlacement.Describe(blocks);
+                return new { blocks_offloaded = offloaded, head_offloaded = head, devices };
+            }
+            catch (NativeBackendMissingException)
+            {
+                native = false;
+                return null;
+            }
+        };
+    }
+
     private static void WriteJson(TextWriter writer, IReadOnlyList<ModelListingEntry> entries)
     {
         var support = SupportLookup();
+        var placement = PlacementLookup();
         var items = entries.Select(e => e.Info is { } i
             ? (object)new
             {
@@ -116,6 +141,7 @@ public static class ModelsVerb
                 support = support(i.Architecture) is { } a
                     ? new { known = a.Known, head = a.Head, propagate = a.Propagate, spec = a.Spec }
                     : null,
+                placement = i.HasTensors ? placement(i.BlockCount) : null,
             }
             : new { name = Path.GetFileName(e.Path), path = e.Path, error = e.Problem });
         writer.WriteLine(JsonSerializer.Serialize(items, new JsonSerializerOptions { WriteIndented = true }));

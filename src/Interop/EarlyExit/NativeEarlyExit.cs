@@ -78,6 +78,30 @@ public static class NativeEarlyExit
         return levels[..n];
     }
 
+    /// <summary>The exit checks the last decode computed, in order: each candidate block's top softmax probability
+    /// and its token, as the graph computed them on the head's device (float softmax).</summary>
+    public static ExitCheck[] LastChecks(LLamaContext context)
+    {
+        int capacity = context.NativeHandle.ModelHandle.LayerCount;
+        var blocks = new int[capacity];
+        var topP = new float[capacity];
+        var tokens = new int[capacity];
+        int n;
+        unsafe
+        {
+            fixed (int* pb = blocks)
+            fixed (float* pp = topP)
+            fixed (int* pt = tokens)
+            {
+                n = LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_get_checks(context.NativeHandle, pb, pp, pt, capacity));
+            }
+        }
+        var checks = new ExitCheck[n];
+        for (int i = 0; i < n; i++)
+            checks[i] = new ExitCheck(new BlockIndex(blocks[i]), topP[i], tokens[i]);
+        return checks;
+    }
+
     /// <summary>Blocks the scheduler reached in the last decode (needs a policy to have been set for it).</summary>
     public static int BlocksComputed(LLamaContext context) =>
         LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_blocks_computed(context.NativeHandle));

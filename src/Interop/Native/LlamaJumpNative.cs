@@ -57,6 +57,9 @@ internal static unsafe partial class LlamaJumpNative
     public static partial int llama_jump_exit_get_levels(SafeLLamaContextHandle ctx, int* levels, int capacity);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_get_checks(SafeLLamaContextHandle ctx, int* blocks, float* top_p, int* tokens, int capacity);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_exit_blocks_computed(SafeLLamaContextHandle ctx);
 
     [LibraryImport(LlamaJumpLibrary.Name)]

@@ -44,6 +44,32 @@ public sealed class HeadTests
     }
 
     [Fact]
+    public void The_head_gives_the_same_logits_whatever_was_computed_before_on_the_context()
+    {
+        // the head keeps one scheduler on the context's backends: graphs of other sizes and decodes in between must
+        // not leave anything behind
+        using var session = new CaptureSession(TestPaths.Stories260K);
+        session.CaptureAllBlocks();
+        int[] tokens = session.Tokenize("Lily and Ben went to the park. They saw a big dog");
+        session.Decode([tokens], (_, _) => true);
+        int rows = BlockCapture.RowCount(session.Context), nVocab = session.NVocab;
+        float[] hidden = session.Rows(2);
+        var first = new float[rows * nVocab];
+        OutputHead.Apply(session.Context, hidden, rows, first);
+
+        var single = new float[nVocab];
+        for (int i = 0; i < rows; i++)
+        {
+            OutputHead.Apply(session.Context, hidden.AsSpan(i * session.NEmbd, session.NEmbd), 1, single);
+            Floats.MaxAbsDiff(single, first.AsSpan(i * nVocab, nVocab)).Should().BeLessThan(1e-4, $"row {i} alone and in the batch");
+        }
+        session.Decode([session.Tokenize("Once upon a time")], (_, _) => true);
+        var again = new float[rows * nVocab];
+        OutputHead.Apply(session.Context, hidden, rows, again);
+        again.Should().Equal(first, "the same graph on the same inputs after other graphs and a decode");
+    }
+
+    [Fact]
     public void A_hidden_span_shorter_than_its_rows_is_refused()
     {
         using var session = new CaptureSession(TestPaths.Stories260K);
