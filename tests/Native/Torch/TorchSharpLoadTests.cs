@@ -11,7 +11,7 @@ namespace LlamaJump.Tests.Native.Torch;
 
 /// <summary>
 /// TorchSharp loads from the test output and computes; the build step (eng/TorchSharpGlibcxx.targets)
-/// left the output's libLibTorchSharp.so in the state the loaded libstdc++ needs; TorchRuntime picks devices.
+/// left the output's libLibTorchSharp.so in the state the loaded libstdc++ needs (devices: TorchDeviceTests).
 /// </summary>
 public sealed partial class TorchSharpLoadTests
 {
@@ -64,44 +64,6 @@ public sealed partial class TorchSharpLoadTests
         need.Groups["flags"].Value.Should().Be(
             systemDefines ? "none" : "WEAK",
             $"{libstdcxx} {(systemDefines ? "defines" : "lacks")} GLIBCXX_3.4.32, so the build step should {(systemDefines ? "leave the need as shipped" : "mark it weak")}");
-    }
-
-    [Fact]
-    public void SelectDevice_cuda_without_cuda_says_how_to_build_with_cuda()
-    {
-        TorchRuntime.EnsureLoadable();
-        Assert.SkipWhen(torch.cuda.is_available(), "CUDA is available on this machine.");
-
-        Action select = () => TorchRuntime.SelectDevice("cuda");
-
-        string message = select.Should().Throw<InvalidOperationException>().Which.Message;
-        message.Should().Contain("CUDA").And.Contain("CPU-only").And.Contain("LLAMAJUMP_TORCH=cuda ./build.sh")
-            .And.Contain("libtorch-cuda-12.8-linux-x64").And.NotContain("\n");
-    }
-
-    [Fact]
-    public void SelectDevice_cuda_with_cuda_returns_cuda()
-    {
-        TorchRuntime.EnsureLoadable();
-        Assert.SkipUnless(torch.cuda.is_available(), "No CUDA device on this machine.");
-
-        TorchRuntime.SelectDevice("cuda").Should().Be("cuda");
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("cpu")]
-    [InlineData("CPU")]
-    public void SelectDevice_defaults_to_cpu(string? requested) =>
-        TorchRuntime.SelectDevice(requested).Should().Be("cpu");
-
-    [Fact]
-    public void SelectDevice_rejects_unknown_devices()
-    {
-        Action select = () => TorchRuntime.SelectDevice("tpu");
-
-        select.Should().Throw<ArgumentException>().WithMessage("*'tpu'*");
     }
 
     /// <summary>Loading alone puts MKL in its reproducible mode, before anything computes: training stays bit-for-bit
