@@ -12,13 +12,16 @@ namespace LlamaJump.Shortcuts.Scoring;
 /// jump_m(h)·t = z·(B_m t) and ‖jump_m(h)‖² = z·(B_m B_mᵀ)·z, so the cosine needs only the r-dimensional z of every
 /// candidate — one [rows × H]·[H × M·r] product per exit level — instead of M full H-dimensional outputs. The cosines
 /// and their mean are taken in double.</para>
+/// <para>Computes on the given device (the CPU by default): the candidates' weights are created there, each chunk of
+/// rows is read on the host and copied over, D_m comes back to the host.</para>
 /// </summary>
 public static class JumpScorer
 {
     /// <param name="candidates">Jump m = 0 … M−1, all of width n_embd and the same rank.</param>
     /// <param name="chunkRows">Rows per chunk (default: about 16 MiB of floats per block).</param>
+    /// <param name="device">Where to compute (<see cref="TorchRuntime.ResolveDevice(TorchDeviceChoice)"/>); null: the CPU.</param>
     public static JumpScores Score(IJumpRows rows, IReadOnlyList<JumpWeights> candidates, int? chunkRows = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, TorchDevice? device = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -30,18 +33,20 @@ public static class JumpScorer
         if (levels < 1 || rows.Count == 0)
             throw new ArgumentException($"{rows.Name} has no exit level or no rows to score on", nameof(rows));
         TorchRuntime.EnsureLoadable(); // also MKL's reproducible mode
+        device ??= TorchDevice.Cpu;
         int chunk = chunkRows ?? Math.Max(1, (4 << 20) / h);
         chunk = Math.Min(chunk, rows.Count);
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var gamma = Stack(candidates, c => c.Gamma, h);
-        var beta = Stack(candidates, c => c.Beta, h);
-        var mean = Stack(candidates, c => c.RunningMean, h);
-        var variance = Stack(candidates, c => c.RunningVar, h);
-        var eps = tensor(candidates.Select(c => c.Eps).ToArray()).unsqueeze(1);
-        var a = tensor(candidates.SelectMany(c => c.A).ToArray(), [m, h, r]);
-        var b = tensor(candidates.SelectMany(c => c.B).ToArray(), [m, r, h]);
+        var on = device.Torch;
+        var gamma = Stack(candidates, c => c.Gamma, h, on);
+        var beta = Stack(candidates, c => c.Beta, h, on);
+        var mean = Stack(candidates, c => c.RunningMean, h, on);
+        var variance = Stack(candidates, c => c.RunningVar, h, on);
+        var eps = tensor(candidates.Select(c => c.Eps).ToArray(), device: on).unsqueeze(1);
+        var a = tensor(candidates.SelectMany(c => c.A).ToArray(), [m, h, r], device: on);
+        var b = tensor(candidates.SelectMany(c => c.B).ToArray(), [m, r, h], device: on);
         var scale = gamma * (variance + eps).rsqrt();                    // [M,H]
         var shift = beta - mean * scale;                                // [M,H]
         var aAll = (a * scale.unsqueeze(2)).permute(1, 0, 2).reshape(h, m * r); // [H, M·r], block m = A′_m
@@ -51,21 +56,21 @@ public static class JumpScorer
 
         var targetBuffer = new AlignedFloats((long)chunk * h);
         var inputBuffer = new AlignedFloats((long)chunk * h);
-        var sums = zeros(m, dtype: ScalarType.Float64);
+        var sums = zeros(m, dtype: ScalarType.Float64, device: on);
         for (int first = 0; first < rows.Count; first += chunk)
         {
             cancellation.ThrowIfCancellationRequested();
             int n = Math.Min(chunk, rows.Count - first);
             rows.ReadRows(rows.NLayer - 1, first, targetBuffer.Span(0, (long)n * h));
             using var chunkScope = NewDisposeScope();
-            var target = targetBuffer.View(n, h);
+            var target = device.Place(targetBuffer.View(n, h));
             var projected = target.mm(bAll.t()).view(n, m, r).transpose(0, 1).to(ScalarType.Float64); // B_m t: [M,n,r]
             var targetNorm2 = target.to(ScalarType.Float64).square().sum([1]).unsqueeze(0);          // [1,n]
             for (int k = 0; k < levels; k++)
             {
                 rows.ReadRows(k, first, inputBuffer.Span(0, (long)n * h));
                 using var levelScope = NewDisposeScope();
-                var input = inputBuffer.View(n, h);
+                var input = device.Place(inputBuffer.View(n, h));
                 var z = (input.mm(aAll) + offset).view(n, m, r).transpose(0, 1).to(ScalarType.Float64); // [M,n,r]
                 var dot = (z * projected).sum([2]);                                    // [M,n]
                 var norm2 = (z.bmm(gram) * z).sum([2]).clamp_min(0);                    // [M,n]
@@ -75,9 +80,9 @@ public static class JumpScorer
             }
         }
         var d = sums.div((double)rows.Count * levels);
-        return JumpScores.From(d.data<double>().ToArray());
+        return JumpScores.From(TorchDevice.ToHost(d).data<double>().ToArray());
     }
 
-    private static Tensor Stack(IReadOnlyList<JumpWeights> candidates, Func<JumpWeights, float[]> field, int h) =>
-        tensor(candidates.SelectMany(field).ToArray(), [candidates.Count, h]);
+    private static Tensor Stack(IReadOnlyList<JumpWeights> candidates, Func<JumpWeights, float[]> field, int h, Device device) =>
+        tensor(candidates.SelectMany(field).ToArray(), [candidates.Count, h], device: device);
 }

@@ -10,12 +10,14 @@ namespace LlamaJump.Shortcuts.Training;
 /// a jump that beats its best has its weights copied out; one that has not improved for the patience stops and
 /// leaves the computation (its inputs are no longer gathered, its rows of the stacked tensors no longer computed).
 /// The run ends when every jump has stopped or the epochs are done. Every tensor of a step lives in that step's
-/// dispose scope.
+/// dispose scope, on <see cref="JumpTrainingOptions.Device"/>: the batch is gathered on the host and placed there
+/// (<see cref="TorchDevice.Place"/>), losses come back to the host to be read.
 /// </summary>
 internal sealed class JumpFitRun
 {
     private readonly IJumpRows _rows;
     private readonly JumpTrainingOptions _options;
+    private readonly TorchDevice _device;
     private readonly IJumpTrainingObserver? _observer;
     private readonly CancellationToken _cancellation;
     private long _steps;
@@ -25,6 +27,7 @@ internal sealed class JumpFitRun
     {
         _rows = rows;
         _options = options;
+        _device = options.Device;
         _observer = observer;
         _cancellation = cancellation;
         _steps = stepsBefore;
@@ -40,7 +43,7 @@ internal sealed class JumpFitRun
         int groups = jumpIds.Length, hidden = _rows.NEmbd;
         var (a, b) = InitialWeights(jumpIds, hidden, rank);
         var (inputShift, targetShift) = Shifts(train, groups, hidden);
-        using var jumps = new StackedJumps(groups, hidden, rank, a, b, inputShift, targetShift);
+        using var jumps = new StackedJumps(groups, hidden, rank, a, b, inputShift, targetShift, _device.Torch);
         using var optimizer = optim.Adam(jumps.parameters(), lr: _options.LearningRate);
 
         int batch = Math.Min(_options.BatchSize, train.Count);
@@ -149,7 +152,7 @@ internal sealed class JumpFitRun
         var sums = new double[groups];
         int batch = buffer.MaxRows - 1;
         int batches = Math.Max(1, order.Length / batch + (order.Length % batch >= 2 ? 1 : 0));
-        using var activeIndex = ActiveIndex(active, groups);
+        using var activeIndex = ActiveIndex(active, groups, _device);
         for (int i = 0; i < batches; i++)
         {
             _cancellation.ThrowIfCancellationRequested();
@@ -160,13 +163,13 @@ internal sealed class JumpFitRun
             _gather.Stop();
             using (var scope = NewDisposeScope())
             {
-                var x = buffer.Inputs();
-                var t = buffer.Targets();
+                var x = _device.Place(buffer.Inputs());
+                var t = _device.Place(buffer.Targets());
                 optimizer.zero_grad();
                 var perJump = jumps.SquaredError(jumps.Low(x, activeIndex), t, activeIndex).mean([1]); // eq. 2 per jump: [g]
                 perJump.sum().backward();
                 optimizer.step();
-                var losses = perJump.detach().data<double>().ToArray();
+                var losses = TorchDevice.ToHost(perJump.detach()).data<double>().ToArray();
                 for (int j = 0; j < active.Length; j++)
                     sums[active[j]] += losses[j] * count;
             }
@@ -181,7 +184,7 @@ internal sealed class JumpFitRun
         jumps.eval();
         var sums = new double[groups];
         int[] all = Enumerable.Range(0, items.Count).ToArray();
-        using var activeIndex = ActiveIndex(active, groups);
+        using var activeIndex = ActiveIndex(active, groups, _device);
         using var noGrad = no_grad();
         for (int offset = 0; offset < all.Length; offset += buffer.MaxRows)
         {
@@ -191,9 +194,9 @@ internal sealed class JumpFitRun
             buffer.Fill(_rows, items, all, offset, count, active);
             _gather.Stop();
             using var scope = NewDisposeScope();
-            var errors = jumps.SquaredError(jumps.Low(buffer.Inputs(), activeIndex), buffer.Targets(), activeIndex);
+            var errors = jumps.SquaredError(jumps.Low(_device.Place(buffer.Inputs()), activeIndex), _device.Place(buffer.Targets()), activeIndex);
             var perJump = errors.sum([1]);
-            var values = perJump.data<double>().ToArray();
+            var values = TorchDevice.ToHost(perJump).data<double>().ToArray();
             for (int j = 0; j < active.Length; j++)
                 sums[active[j]] += values[j];
         }
@@ -209,6 +212,6 @@ internal sealed class JumpFitRun
     }
 
     /// <summary>null when every jump is active (no index_select needed).</summary>
-    private static Tensor? ActiveIndex(int[] active, int groups) =>
-        active.Length == groups ? null : tensor(active.Select(g => (long)g).ToArray(), ScalarType.Int64);
+    private static Tensor? ActiveIndex(int[] active, int groups, TorchDevice device) =>
+        active.Length == groups ? null : tensor(active.Select(g => (long)g).ToArray(), ScalarType.Int64, device: device.Torch);
 }

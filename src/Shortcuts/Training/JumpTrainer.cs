@@ -7,11 +7,13 @@ namespace LlamaJump.Shortcuts.Training;
 /// <summary>
 /// Trains the paper's jumps on the rows of a train split (eq. 1–2): one jump per exit level k = 0 … L−2 from h^k to
 /// h^{L−1}, and optionally the joint jump, trained on the rows of every exit level pooled (section 5). Runs on
-/// libtorch's CPU with the thread count the caller set (<see cref="TorchRuntime.ConfigureThreads"/>).
-/// <para>Deterministic for a seed and thread count, bit for bit: the hold-out, the batch order and the initial weights
-/// come from SplitMix64 streams (<see cref="JumpShuffle"/>), nothing else is random, the rows libtorch reads are
-/// 64-byte aligned (<see cref="AlignedFloats"/>) and MKL runs in its reproducible mode
-/// (<see cref="MklReproducibility"/>).</para>
+/// <see cref="JumpTrainingOptions.Device"/> (the CPU by default, with the thread count the caller set:
+/// <see cref="TorchRuntime.ConfigureThreads"/>); rows are gathered on the host and copied to the device per batch.
+/// <para>Deterministic on the CPU for a seed and thread count, bit for bit: the hold-out, the batch order and the
+/// initial weights come from SplitMix64 streams (<see cref="JumpShuffle"/>), nothing else is random, the rows libtorch
+/// reads are 64-byte aligned (<see cref="AlignedFloats"/>) and MKL runs in its reproducible mode
+/// (<see cref="MklReproducibility"/>). On CUDA the same inputs give the CPU's jumps to float rounding
+/// (<see cref="TorchDevice"/> states the tolerance).</para>
 /// </summary>
 public static class JumpTrainer
 {

@@ -9,8 +9,8 @@ namespace LlamaJump.Shortcuts.Training;
 public sealed record JumpTrainingOutcome(JumpSet Set, JumpTrainingResult Training, JumpScores Scores, double ScoringSeconds);
 
 /// <summary><c>llamajump train</c> without the command line: train every jump (<see cref="JumpTrainer"/>), score the
-/// per-level jumps on all rows of the train split (<see cref="JumpScorer"/>: D_m, softmax, OJFA choice), and put it
-/// together as a <see cref="JumpSet"/>.</summary>
+/// per-level jumps on all rows of the train split (<see cref="JumpScorer"/>: D_m, softmax, OJFA choice), both on
+/// <see cref="JumpTrainingOptions.Device"/>, and put it together as a <see cref="JumpSet"/>.</summary>
 public static class JumpTraining
 {
     public static JumpTrainingOutcome Run(IJumpRows train, JumpIdentity identity, JumpTrainingOptions options,
@@ -21,7 +21,7 @@ public static class JumpTraining
             throw new ArgumentException($"the identity says {identity.NLayer} blocks × {identity.NEmbd}, the rows have {train.NLayer} × {train.NEmbd}", nameof(identity));
         var result = JumpTrainer.Train(train, options, observer, cancellation);
         var clock = Stopwatch.StartNew();
-        var scores = JumpScorer.Score(train, result.Levels, cancellation: cancellation);
+        var scores = JumpScorer.Score(train, result.Levels, cancellation: cancellation, device: options.Device);
         double scoringSeconds = clock.Elapsed.TotalSeconds;
         var settings = new TrainingSettings(result.Rank, options.Epochs, options.BatchSize, options.LearningRate, options.Seed,
             options.ValidationFraction, options.Patience, options.Strategy.Name());

@@ -60,6 +60,11 @@ public sealed record JumpTrainingOptions
     /// <summary>Also train the joint jump (inputs pooled from all exit levels; the paper's section 5).</summary>
     public bool TrainJoint { get; init; } = true;
 
+    /// <summary>Where training and the D_m scoring compute (<see cref="TorchRuntime.ResolveDevice(TorchDeviceChoice)"/>);
+    /// the CPU by default. Like the thread count, it changes the jumps only by float rounding (the tolerance is
+    /// <see cref="TorchDevice"/>'s), so it is not recorded in the jump file.</summary>
+    public TorchDevice Device { get; init; } = TorchDevice.Cpu;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -75,5 +80,6 @@ public sealed record JumpTrainingOptions
             throw new ArgumentException($"the patience must be at least 1 epoch (got {Patience})");
         if (Rank is < 1)
             throw new ArgumentException($"the rank must be at least 1 (got {Rank})");
+        ArgumentNullException.ThrowIfNull(Device);
     }
 }

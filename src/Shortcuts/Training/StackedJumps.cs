@@ -30,6 +30,8 @@ namespace LlamaJump.Shortcuts.Training;
 /// <para>Jumps outside <c>active</c> take no part in the computation: they get no gradient and their running
 /// statistics stay as they are (Adam may still move their weights from its momentum; the trainer keeps each jump's
 /// best weights apart, so that does not matter).</para>
+/// <para>Parameters and buffers live on the device given to the constructor; the inputs must be there too.
+/// <see cref="Export"/> copies weights back to the host.</para>
 /// </summary>
 internal sealed class StackedJumps : nn.Module<Tensor, Tensor>
 {
@@ -49,20 +51,21 @@ internal sealed class StackedJumps : nn.Module<Tensor, Tensor>
     /// <param name="b">[G][r][H] initial B, row-major.</param>
     /// <param name="inputShift">[G][H]: what is subtracted from jump g's input rows before they reach this module.</param>
     /// <param name="targetShift">[H]: what is subtracted from the target rows.</param>
-    public StackedJumps(int groups, int hidden, int rank, float[] a, float[] b, float[] inputShift, float[] targetShift)
+    /// <param name="device">Where every parameter and buffer is created.</param>
+    public StackedJumps(int groups, int hidden, int rank, float[] a, float[] b, float[] inputShift, float[] targetShift, Device device)
         : base(nameof(StackedJumps))
     {
         Groups = groups;
         Hidden = hidden;
         Rank = rank;
-        _a = nn.Parameter(tensor(a, [groups, hidden, rank]));
-        _b = nn.Parameter(tensor(b, [groups, rank, hidden]));
-        _gamma = nn.Parameter(ones(groups, hidden));
-        _beta = nn.Parameter(zeros(groups, hidden));
-        _inputShift = tensor(inputShift, [groups, hidden]);
-        _targetShift = tensor(targetShift, [hidden]);
+        _a = nn.Parameter(tensor(a, [groups, hidden, rank], device: device));
+        _b = nn.Parameter(tensor(b, [groups, rank, hidden], device: device));
+        _gamma = nn.Parameter(ones(groups, hidden, device: device));
+        _beta = nn.Parameter(zeros(groups, hidden, device: device));
+        _inputShift = tensor(inputShift, [groups, hidden], device: device);
+        _targetShift = tensor(targetShift, [hidden], device: device);
         _runningMean = -_inputShift; // nn.BatchNorm1d's running mean starts at 0 in unshifted coordinates
-        _runningVar = ones(groups, hidden);
+        _runningVar = ones(groups, hidden, device: device);
         register_parameter("a", _a);
         register_parameter("b", _b);
         register_parameter("gamma", _gamma);
@@ -151,10 +154,11 @@ internal sealed class StackedJumps : nn.Module<Tensor, Tensor>
             Floats(_a[group]), Floats(_b[group]), Eps);
     }
 
-    /// <summary>The contents of a CPU tensor as a new array (row-major).</summary>
+    /// <summary>The contents of a tensor on any device as a new array (row-major); the caller's dispose scope takes
+    /// the intermediates.</summary>
     public static float[] Floats(Tensor t)
     {
-        var flat = t.detach().contiguous().reshape(-1);
+        var flat = TorchDevice.ToHost(t.detach().contiguous().reshape(-1));
         var values = new float[flat.shape[0]];
         flat.data<float>().CopyTo(values);
         return values;
