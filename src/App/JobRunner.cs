@@ -4,13 +4,15 @@ using LlamaJump.Engine;
 using LlamaJump.Gguf;
 using LlamaJump.Interop;
 using LlamaJump.Models;
+using LlamaJump.Shortcuts;
 
 namespace LlamaJump.App;
 
 /// <summary>A user-facing error in a verb's input that has a clear one-line explanation.</summary>
 public sealed class UserInputException(string message) : Exception(message);
 
-/// <summary>Runs a verb's body and turns failures into one line on stderr and an exit code: bad input → 2, missing
+/// <summary>Runs a verb's body and turns failures into one line on stderr and an exit code: bad input (including an
+/// explicit torch device that is not there) → 2, missing
 /// native parts → 69, I/O failure (disk full) → 74, anything else → 70 (with the stack trace only when LLAMAJUMP_DEBUG=1).</summary>
 public static class JobRunner
 {
@@ -22,7 +24,7 @@ public static class JobRunner
         }
         catch (Exception e) when (e is GgufFormatException or ModelNotFoundException or UserInputException or FileNotFoundException or LlamaJumpException
             or DirectoryNotFoundException or UnauthorizedAccessException or DumpException or SafetensorsFormatException
-            or MemoryRequestTooLargeException or ContextRefusedException or NoGpuException)
+            or MemoryRequestTooLargeException or ContextRefusedException or NoGpuException or TorchDeviceUnavailableException)
         {
             context.Error.WriteLine($"llamajump: error: {e.Message}");
             return ExitCodes.BadInput;

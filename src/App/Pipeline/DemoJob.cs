@@ -4,13 +4,15 @@ using LlamaJump.App;
 using LlamaJump.App.Generate;
 using LlamaJump.Engine.Generation;
 using LlamaJump.Models;
+using LlamaJump.Shortcuts;
 using LlamaJump.Shortcuts.Reports;
 
 namespace LlamaJump.App.Pipeline;
 
 /// <summary><c>llamajump demo</c>'s options: the output directory, the dump's sentence counts (scaled down to the
-/// corpus when it has fewer), the generation prompt and length, CPU threads.</summary>
-public sealed record DemoOptions(string Out, int Train = 9000, int Test = 3000, string Prompt = DemoJob.DefaultPrompt, int Tokens = 24, int? Threads = null);
+/// corpus when it has fewer), the generation prompt and length, CPU threads, where training's TorchSharp computes.</summary>
+public sealed record DemoOptions(string Out, int Train = 9000, int Test = 3000, string Prompt = DemoJob.DefaultPrompt, int Tokens = 24, int? Threads = null,
+    TorchDeviceChoice Device = TorchDeviceChoice.Auto);
 
 /// <summary>
 /// <c>llamajump demo</c>: the whole story on the embedded default model (stories260K) and the shared WikiText-2
@@ -29,9 +31,11 @@ public sealed class DemoJob(DemoOptions options) : IJob<int>
         var o = context.Out;
         var inv = CultureInfo.InvariantCulture;
         var clock = Stopwatch.StartNew();
+        if (options.Device == TorchDeviceChoice.Cuda)
+            TorchRuntime.ResolveDevice(options.Device); // an unavailable cuda is refused before the story starts
         string model = context.Models.Resolve(ModelResolver.DefaultModelName);
         var pipelineOptions = new PipelineOptions([model], SharedData.DefaultCorpus, options.Out, options.Train, options.Test,
-            Threads: options.Threads, AllowFewer: true);
+            Threads: options.Threads, AllowFewer: true, Device: options.Device);
         o.WriteLine($"demo: {Path.GetFileName(model)} on {Path.GetFileName(pipelineOptions.Corpus)}, into {Path.GetFullPath(options.Out)} (progress on stderr)");
         o.Flush();
         var outcome = new PipelineJob(pipelineOptions).Execute(context, cancel);

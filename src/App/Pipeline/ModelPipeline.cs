@@ -85,7 +85,7 @@ public sealed class ModelPipeline(PipelineOptions options, PipelineCorpus corpus
         {
             var d = new JumpTrainingOptions();
             var trainOptions = new TrainOptions(layout.Dump, layout.Jumps, Rank: null, d.Epochs, d.BatchSize, d.LearningRate, options.Seed,
-                d.Patience, d.ValidationFraction, d.Strategy, OjfaOnly: false, Joint: true, options.Threads);
+                d.Patience, d.ValidationFraction, d.Strategy, OjfaOnly: false, Joint: true, options.Threads, options.Device);
             try
             {
                 Step(name, PipelineSteps.Train, why, () => new TrainJob(trainOptions).Execute(_jobs, cancel));

@@ -3,6 +3,7 @@ using LlamaJump.App;
 using LlamaJump.Dumps.Corpus;
 using LlamaJump.Dumps.Sampling;
 using LlamaJump.Models;
+using LlamaJump.Shortcuts;
 
 namespace LlamaJump.App.Pipeline;
 
@@ -15,7 +16,8 @@ public sealed record PipelineOutcome(IReadOnlyList<ModelOutcome> Models, Pipelin
 /// with its one-line reason and exit code and the next model runs — and writes summary.json and summary.md into the
 /// output directory. The exit code is 0 when every model succeeded, else the highest failing code (2 bad input,
 /// 69 missing native parts, 70 internal error, 74 I/O, 130 interrupted). Ctrl-C stops after the current step and
-/// leaves the remaining models out of the summary.
+/// leaves the remaining models out of the summary. An explicit <c>--device cuda</c> that cannot be had is refused
+/// once, before any model.
 /// </summary>
 public sealed class PipelineJob(PipelineOptions options) : IJob<PipelineOutcome>
 {
@@ -27,6 +29,8 @@ public sealed class PipelineJob(PipelineOptions options) : IJob<PipelineOutcome>
         var clashes = options.Models.GroupBy(ModelLayout.Stem, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (clashes.Count > 0)
             throw new UserInputException($"two models would share the directory {Path.Combine(options.Out, clashes[0])}: give models with distinct file names");
+        if (options.Device == TorchDeviceChoice.Cuda)
+            TorchRuntime.ResolveDevice(options.Device); // an unavailable cuda is refused here, not in every model's train step
         var corpus = ReadCorpus(options, log);
         log.WriteLine($"pipeline: {options.Models.Count} model(s), {corpus.TrainCount} train + {corpus.TestCount} test sentences of {corpus.Path}, into {Path.GetFullPath(options.Out)}");
 

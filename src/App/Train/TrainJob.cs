@@ -8,10 +8,12 @@ using LlamaJump.Shortcuts.Training;
 
 namespace LlamaJump.App.Train;
 
-/// <summary>What <see cref="TrainJob.Run"/> did, for the report.</summary>
-public sealed record TrainOutcome(JumpTrainingOutcome Result, string OutPath, long FileBytes, int Threads, double TotalSeconds, long? PeakBytes);
+/// <summary>What <see cref="TrainJob.Execute"/> did, for the report.</summary>
+public sealed record TrainOutcome(JumpTrainingOutcome Result, string OutPath, long FileBytes, int Threads, double TotalSeconds, long? PeakBytes,
+    TorchDevice Device);
 
-/// <summary><c>llamajump train</c>'s work: open the dump, train and score on its train split, write the jump file.</summary>
+/// <summary><c>llamajump train</c>'s work: pick the torch device (an explicit cuda that cannot be had is refused before
+/// anything else), open the dump, train and score on its train split there, write the jump file.</summary>
 public sealed class TrainJob(TrainOptions options) : IJob<TrainOutcome>
 {
     /// <summary>Below this many input floats per step (exit levels × batch × n_embd) training uses one thread unless
@@ -23,6 +25,7 @@ public sealed class TrainJob(TrainOptions options) : IJob<TrainOutcome>
         var log = context.Log;
         var cancellation = cancel;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var device = TorchRuntime.ResolveDevice(options.Device);
         string outPath = Path.GetFullPath(options.Out);
         string? outDirectory = Path.GetDirectoryName(outPath);
         if (outDirectory is not null && !Directory.Exists(outDirectory))
@@ -50,13 +53,14 @@ public sealed class TrainJob(TrainOptions options) : IJob<TrainOutcome>
         int threads = TorchRuntime.ConfigureThreads(tiny ? 1 : options.Threads);
         log.WriteLine($"train: {options.Dump}: {model.File} ({model.Architecture}, {model.NLayer} blocks, n_embd {model.NEmbd}), {split.Count} train samples ({split.Dtype.LowerName()})");
         string rankNote = options.Rank is not null ? "--rank" : JumpRank.Explain(model.NEmbd);
+        log.WriteLine($"train: torch: {device}");
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train: rank {rank} ({rankNote}); {model.NLayer - 1} exit levels{(options.Joint ? " + the joint jump" : "")}; strategy {options.Strategy.Name()}; {options.Epochs} epochs max, batch {options.BatchSize}, lr {options.LearningRate:G}, patience {options.Patience}, validation {options.ValidationFraction:P0}, seed {options.Seed}; {threads} thread{(threads == 1 ? "" : "s")}{(tiny ? " (a small model: one thread is faster; --threads to override)" : "")}"));
 
         var identity = new JumpIdentity(model.Sha256, model.Architecture, model.NLayer, model.NEmbd, model.File,
             manifest.Identity.Corpus.Sha256, manifest.Identity.Seed, split.Count);
         var rows = new DumpJumpRows(split, options.Dump);
-        var result = JumpTraining.Run(rows, identity, options.ToTrainingOptions() with { Rank = rank }, new TrainLog(log), cancellation);
+        var result = JumpTraining.Run(rows, identity, options.ToTrainingOptions() with { Rank = rank, Device = device }, new TrainLog(log), cancellation);
 
         if (options.OjfaOnly)
             JumpFile.WriteOjfaOnly(outPath, result.Set);
@@ -65,6 +69,6 @@ public sealed class TrainJob(TrainOptions options) : IJob<TrainOutcome>
         // generate and chat find a model's jumps by its sha256 in the cache without --jumps
         if (JumpLocator.Remember(result.Set) is { } cached)
             log.WriteLine($"train: the OJFA jump is also kept at {cached} (found there by generate and chat)");
-        return new TrainOutcome(result, outPath, new FileInfo(outPath).Length, threads, clock.Elapsed.TotalSeconds, PeakMemory.Bytes());
+        return new TrainOutcome(result, outPath, new FileInfo(outPath).Length, threads, clock.Elapsed.TotalSeconds, PeakMemory.Bytes(), device);
     }
 }

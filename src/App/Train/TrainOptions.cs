@@ -1,8 +1,10 @@
+using LlamaJump.Shortcuts;
 using LlamaJump.Shortcuts.Training;
 
 namespace LlamaJump.App.Train;
 
-/// <summary>The options of <c>llamajump train</c>, parsed and range-checked by <c>TrainVerb</c>.</summary>
+/// <summary>The options of <c>llamajump train</c>, parsed and range-checked by <c>TrainVerb</c>. <see cref="Device"/>
+/// is resolved when the job runs (<see cref="TorchRuntime.ResolveDevice(TorchDeviceChoice)"/>).</summary>
 public sealed record TrainOptions(
     string Dump,
     string Out,
@@ -16,7 +18,8 @@ public sealed record TrainOptions(
     JumpTrainingStrategy Strategy,
     bool OjfaOnly,
     bool Joint,
-    int? Threads)
+    int? Threads,
+    TorchDeviceChoice Device = TorchDeviceChoice.Auto)
 {
     public JumpTrainingOptions ToTrainingOptions() => new()
     {

@@ -32,7 +32,7 @@ public static class TrainReport
         var counts = JumpParameterCounts.For(set.Identity.NEmbd, set.Identity.NLayer, training.Rank);
         o.WriteLine($"parameters: {N(counts.PerJump)} per jump (rank {training.Rank}); multi-jump {N(counts.LlamaJumpMulti)} ({counts.ExitLevels} jumps), single OJFA jump {N(counts.Single)} ({counts.ExitLevels}× fewer)");
         o.WriteLine(string.Create(Inv,
-            $"time: levels {training.LevelsSeconds:0.0} s ({training.Strategy.Name()}, {training.TrainRows} train + {training.ValidationRows} validation rows), joint {training.JointSeconds:0.0} s, D_m {outcome.Result.ScoringSeconds:0.0} s, total {outcome.TotalSeconds:0.0} s, {training.Steps} steps, {outcome.Threads} thread{(outcome.Threads == 1 ? "" : "s")}"));
+            $"time: levels {training.LevelsSeconds:0.0} s ({training.Strategy.Name()}, {training.TrainRows} train + {training.ValidationRows} validation rows), joint {training.JointSeconds:0.0} s, D_m {outcome.Result.ScoringSeconds:0.0} s, total {outcome.TotalSeconds:0.0} s, {training.Steps} steps, {outcome.Threads} thread{(outcome.Threads == 1 ? "" : "s")}, torch {outcome.Device.Name}"));
         if (outcome.PeakBytes is { } peak)
             o.WriteLine($"peak memory: {TextTable.Bytes(peak)} (VmHWM)");
         string what = ojfaOnly ? $"the OJFA jump {scores.Ojfa} only"

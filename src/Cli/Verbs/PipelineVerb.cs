@@ -29,12 +29,14 @@ public static class PipelineVerb
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var allowFewer = new Option<bool>("--allow-fewer") { Description = "When the corpus has fewer sentences than asked, scale train and test down proportionally" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the dumps' sentence sample and of training", DefaultValueFactory = _ => 1UL };
+        var device = TorchDeviceOption.Create();
         var command = new Command("pipeline", "Dump, train, evaluate and measure early exit for every model, skipping up-to-date steps; summary across models")
         {
-            models, corpus, train, test, output, force, lambdas, tokens, threads, allowFewer, seed,
+            models, corpus, train, test, output, force, lambdas, tokens, threads, allowFewer, seed, device,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
+            var torchDevice = TorchDeviceOption.Parse(parse, device);
             var given = parse.GetValue(models) ?? [];
             IReadOnlyList<string> paths = given.Length > 0
                 ? given.Select(context.Models.Resolve).ToList()
@@ -44,7 +46,8 @@ public static class PipelineVerb
             var options = new PipelineOptions(paths, parse.GetValue(corpus)!, parse.GetValue(output)!,
                 AtLeast(parse.GetValue(train), 1, "--train"), AtLeast(parse.GetValue(test), 1, "--test"),
                 parse.GetValue(force), LambdaList.Parse(parse.GetValue(lambdas)!, allowEmpty: false), AtLeast(parse.GetValue(tokens), 1, "--tokens"),
-                parse.GetValue(threads) is { } t ? AtLeast(t, 1, "--threads") : null, parse.GetValue(allowFewer), parse.GetValue(seed));
+                parse.GetValue(threads) is { } t ? AtLeast(t, 1, "--threads") : null, parse.GetValue(allowFewer), parse.GetValue(seed),
+                torchDevice);
             return Execute(context, options);
         }));
         return command;

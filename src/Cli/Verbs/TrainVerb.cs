@@ -27,12 +27,14 @@ public static class TrainVerb
         var ojfaOnly = new Option<bool>("--ojfa-only") { Description = "Write only the chosen OJFA jump (the single-jump file early exit loads), with all metadata" };
         var noJoint = new Option<bool>("--no-joint") { Description = "Skip the joint jump (trained on all exit levels pooled)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores; one for a small model, where threads cost more than they save)" };
+        var device = TorchDeviceOption.Create();
         var command = new Command("train", "Train a jump per exit level and the joint jump, score them (D_m) and choose the OJFA jump")
         {
-            dump, output, rank, epochs, batch, lr, seed, patience, validation, strategy, ojfaOnly, noJoint, threads,
+            dump, output, rank, epochs, batch, lr, seed, patience, validation, strategy, ojfaOnly, noJoint, threads, device,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
+            var torchDevice = TorchDeviceOption.Parse(parse, device);
             var options = new TrainOptions(
                 parse.GetValue(dump)!, parse.GetValue(output)!,
                 parse.GetValue(rank) is { } r ? AtLeast(r, 1, "--rank") : null,
@@ -44,7 +46,8 @@ public static class TrainVerb
                 parse.GetValue(validation) is var f && f > 0 && f < 1 ? f : throw new UserInputException($"--val-fraction must lie between 0 and 1, exclusive (got {f})"),
                 Parse(() => JumpTrainingStrategyNames.Parse(parse.GetValue(strategy)!), "--strategy"),
                 parse.GetValue(ojfaOnly), !parse.GetValue(noJoint),
-                parse.GetValue(threads) is { } t ? AtLeast(t, 1, "--threads") : null);
+                parse.GetValue(threads) is { } t ? AtLeast(t, 1, "--threads") : null,
+                torchDevice);
             return Execute(context, options);
         }));
         command.Add(CreateSynthetic(context));

@@ -1,4 +1,5 @@
 using AwesomeAssertions;
+using LlamaJump.Cli;
 using LlamaJump.Shortcuts;
 using TorchSharp;
 using Xunit;
@@ -6,7 +7,8 @@ using Xunit;
 namespace LlamaJump.Tests.Native.Torch;
 
 /// <summary>The torch device as TorchSharp reports it on this machine (the real <see cref="TorchCudaProbe"/>): the
-/// CPU when CUDA is absent, a one-line refusal for an explicit cuda. Cases for the other kind of machine skip.</summary>
+/// CPU when CUDA is absent, a one-line refusal for an explicit cuda, and the verbs that refuse it before any work.
+/// Cases for the other kind of machine skip.</summary>
 public sealed class TorchDeviceTests
 {
     private static bool CudaHere
@@ -71,5 +73,30 @@ public sealed class TorchDeviceTests
         if (TorchRuntime.BuildBackend == TorchRuntime.Cpu)
             message.Should().Contain("CPU-only").And.Contain("LLAMAJUMP_TORCH=cuda ./build.sh").And.Contain("libtorch-cuda-12.8-linux-x64");
         TorchRuntime.DescribeDevice(TorchDeviceChoice.Cuda).Refusal.Should().Be(message);
+    }
+
+    [Fact]
+    public void Pipeline_and_demo_refuse_an_unavailable_cuda_once_before_any_work()
+    {
+        Assert.SkipWhen(CudaHere, "CUDA is available on this machine.");
+        string output = Path.Combine(Path.GetTempPath(), "llamajump-device-" + Guid.NewGuid().ToString("N"));
+
+        foreach (string[] args in new[]
+                 {
+                     new[] { "pipeline", "--models", TestPaths.Stories260K, "--out", output, "--device", "cuda" },
+                     ["demo", "--out", output, "--device", "cuda"],
+                 })
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+
+            int code = CliApp.Run(args, stdout, stderr);
+
+            code.Should().Be(2, stderr.ToString());
+            stdout.ToString().Should().BeEmpty(args[0]);
+            stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle(args[0])
+                .Which.Should().StartWith("llamajump: error: CUDA was requested, but ");
+            Directory.Exists(output).Should().BeFalse($"{args[0]} starts nothing for a refused device");
+        }
     }
 }

@@ -1,10 +1,13 @@
 using AwesomeAssertions;
+using LlamaJump.App.Pipeline;
+using LlamaJump.App.Train;
 using LlamaJump.Shortcuts;
+using LlamaJump.Shortcuts.Training;
 using TorchSharp;
 
 namespace LlamaJump.Tests.Pure.Shortcuts;
 
-/// <summary>The torch device choice without a GPU and without loading libtorch: the names and
+/// <summary>The torch device choice without a GPU and without loading libtorch: the names, the defaults, and
 /// <see cref="TorchRuntime.ResolveDevice(TorchDeviceChoice, ITorchCudaProbe)"/> on a fake probe that says CUDA is
 /// present or absent, and why.</summary>
 public sealed class TorchDeviceChoiceTests
@@ -46,6 +49,16 @@ public sealed class TorchDeviceChoiceTests
         var parse = () => TorchDeviceChoices.Parse(name);
 
         parse.Should().Throw<ArgumentException>().Which.Message.Should().Be($"'{name}' is not a torch device (auto, cpu, cuda)");
+    }
+
+    [Fact]
+    public void Every_verb_option_record_defaults_to_auto_and_the_library_to_the_cpu()
+    {
+        new TrainOptions("d", "o", null, 1, 2, 1e-3, 1, 1, 0.1, JumpTrainingStrategy.Batched, false, true, null).Device.Should().Be(TorchDeviceChoice.Auto);
+        new PipelineOptions(["m.gguf"], "corpus.txt", "runs").Device.Should().Be(TorchDeviceChoice.Auto);
+        new DemoOptions("runs").Device.Should().Be(TorchDeviceChoice.Auto);
+        new JumpTrainingOptions().Device.Should().BeSameAs(TorchDevice.Cpu, "a library caller that says nothing gets the CPU, as before devices existed");
+        TorchDevice.Cpu.Type.Should().Be(DeviceType.CPU);
     }
 
     [Fact]
