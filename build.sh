@@ -19,7 +19,9 @@
 # Environment:
 #   GGML_CUDA=1          build the CUDA backend of ggml (needs nvcc, the CUDA toolkit)
 #   LLAMA_CPP_SRC=<dir>  use a local llama.cpp tree (same release as the patches) instead of the pinned download
-#   LLAMAJUMP_TORCH=cuda reference libtorch CUDA 12.8 instead of the CPU libtorch (TorchSharp's CUDA switch)
+#   LLAMAJUMP_TORCH=cuda reference libtorch CUDA 12.8 instead of the CPU libtorch (TorchSharp's CUDA switch; the
+#                        libtorch-cuda-12.8-linux-x64 package must come from a NuGet source you configure). Then
+#                        train/pipeline/demo --device auto (the default) or cuda compute on the GPU.
 #   CONFIGURATION=Debug  .NET configuration (default Release)
 #   VERSION_SUFFIX=<s>   pack: pre-release packages, 0.1.0-<s> (the version itself is in Directory.Build.props)
 set -euo pipefail
@@ -230,11 +232,25 @@ build_baseline() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
+check_torch_backend() {
+  [[ "$LLAMAJUMP_TORCH" == "cpu" || "$LLAMAJUMP_TORCH" == "cuda" ]] \
+    || fail "LLAMAJUMP_TORCH must be cpu or cuda (got '$LLAMAJUMP_TORCH')"
+}
+
+# explain_torch_restore <log>: a restore that could not find the CUDA libtorch becomes one line saying so, instead
+# of the same NU1101 error repeated for every project.
+explain_torch_restore() {
+  if [[ "$LLAMAJUMP_TORCH" == "cuda" ]] && grep -q "NU1101.*libtorch-cuda" "$1"; then
+    fail "LLAMAJUMP_TORCH=cuda: the CUDA libtorch package libtorch-cuda-12.8-linux-x64 could not be restored from your NuGet sources; add a source that serves it (NuGet.Config), or build without LLAMAJUMP_TORCH for the CPU libtorch (log: ${1#"$ROOT/"})"
+  fi
+}
+
 build_dotnet() {
   step "building the .NET solution ($CONFIGURATION, torch $LLAMAJUMP_TORCH; log: build/dotnet-build.log)"
   mkdir -p "$ROOT/build"
   if ! dotnet build "$ROOT/LlamaJump.sln" -c "$CONFIGURATION" -p:TorchBackend="$LLAMAJUMP_TORCH" -nologo \
       >"$ROOT/build/dotnet-build.log" 2>&1; then
+    explain_torch_restore "$ROOT/build/dotnet-build.log"
     grep -E ": (error|warning) " "$ROOT/build/dotnet-build.log" | sort -u | head -30 >&2
     fail "dotnet build failed (log: build/dotnet-build.log)"
   fi
@@ -253,6 +269,7 @@ pack_packages() {
   mkdir -p "$out"
   if ! dotnet pack "$ROOT/eng/Packages.slnf" -c "$CONFIGURATION" -p:TorchBackend="$LLAMAJUMP_TORCH" -o "$out" -nologo \
       "${extra[@]}" >"$ROOT/build/dotnet-pack.log" 2>&1; then
+    explain_torch_restore "$ROOT/build/dotnet-pack.log"
     grep -E ": (error|warning) " "$ROOT/build/dotnet-pack.log" | sort -u | head -30 >&2
     fail "dotnet pack failed (log: build/dotnet-pack.log)"
   fi
@@ -265,6 +282,9 @@ clean() {
   rm -rf "$ROOT/build" "$ROOT/artifacts"
   find "$ROOT/src" "$ROOT/tests" "$ROOT/tools" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
 }
+
+# a bad LLAMAJUMP_TORCH is refused before anything is built
+[[ "${1:-all}" == "clean" ]] || check_torch_backend
 
 case "${1:-all}" in
   all) ensure_tools; build_native; build_dotnet ;;
