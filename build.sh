@@ -4,6 +4,8 @@
 #   ./build.sh          set-up + native backend + .NET solution; leaves ./llamajump runnable
 #   ./build.sh test     the above, then every test tier (pure, native, end-to-end); ends with "N passed, N failed"
 #   ./build.sh native   only the patched llama.cpp shared libraries
+#   ./build.sh source   only the patched llama.cpp source tree, build/native/llama.cpp (what scripts/gpu-check.sh
+#                       prepare stages for a GPU machine); `native` leaves it there too, unless its libraries were cached
 #   ./build.sh baseline the same llama.cpp release with only the ABI patch (0001) in build/native/baseline-lib,
 #                       for llamajump bench parity --baseline (not part of the build or the tests)
 #   ./build.sh pack     native backend (if needed), then NuGet packages of the library layers (eng/Packages.slnf:
@@ -231,6 +233,13 @@ build_baseline() {
   step "baseline llama.cpp $LLAMA_CPP_TAG (ABI patch only) ready in build/native/baseline-lib ($flavor)"
 }
 
+# The patched work tree alone (build/native/llama.cpp and its .key), without compiling.
+prepare_source() {
+  if [[ -n "${LLAMA_CPP_SRC:-}" ]]; then local_source; else fetch_pinned_source; fi
+  prepare_tree
+  step "patched llama.cpp $LLAMA_CPP_TAG source tree ready in build/native/llama.cpp"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 check_torch_backend() {
   [[ "$LLAMAJUMP_TORCH" == "cpu" || "$LLAMAJUMP_TORCH" == "cuda" ]] \
@@ -290,9 +299,10 @@ case "${1:-all}" in
   all) ensure_tools; build_native; build_dotnet ;;
   native) ensure_tools; build_native ;;
   baseline) ensure_tools; build_baseline ;;
+  source) ensure_tools; prepare_source ;;
   dotnet) build_dotnet ;;
   pack) ensure_tools; build_native; pack_packages ;;
   test) ensure_tools; build_native; build_dotnet; exec "$ROOT/tests/run-tests.sh" "$CONFIGURATION" ;;
   clean) clean ;;
-  *) fail "unknown command '$1' (use: ./build.sh [all|native|baseline|dotnet|pack|test|clean])" ;;
+  *) fail "unknown command '$1' (use: ./build.sh [all|native|source|baseline|dotnet|pack|test|clean])" ;;
 esac
