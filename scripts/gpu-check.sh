@@ -16,10 +16,11 @@
 #                                                 compiles gpu_check against it and checks every staged model: hidden
 #                                                 states of all blocks GPU vs CPU, exit blocks at a fixed λ, decode
 #                                                 tokens/s full depth vs a fixed exit at L/2. Prints one summary table;
-#                                                 --out DIR also writes summary.txt and the logs there. Expected on 16
-#                                                 cores: the CUDA build about 3–5 minutes (single architecture), the
-#                                                 checks under a minute; a second run on the same machine skips the
-#                                                 compile.
+#                                                 --out DIR also writes summary.txt and the logs there. Not yet timed
+#                                                 there; estimated on 16 cores: the CUDA build 3–5 minutes (one
+#                                                 architecture), the checks under a minute. The build is incremental:
+#                                                 run again at once on the still-warm machine and it resumes or skips
+#                                                 the compile; GPU_CHECK_CUDA_FA=OFF shortens it.
 #   scripts/gpu-check.sh run --cpu [--build]      HERE: the same program with the "GPU side" on the CPU too, against
 #                                                 build/native/lib (or, with --build or without that library, the
 #                                                 staged tree built CPU-only): every difference must be exactly 0;
