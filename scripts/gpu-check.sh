@@ -148,7 +148,7 @@ prepare() {
       *) fail 2 "prepare: unknown option '$1' (use: prepare [--models $all_models])" ;;
     esac
   done
-  [[ -x src/Cli/bin/Release/net10.0/llamajump ]] || fail 2 "prepare needs the built app (./llamajump); run ./build.sh first"
+  [[ -x "src/Cli/bin/${CONFIGURATION:-Release}/net10.0/llamajump" ]] || fail 2 "prepare needs the built app (./llamajump); run ./build.sh first"
   # a private cache: train keeps each OJFA jump in the cache for its model, where generate and chat would then find
   # these quick jumps for stories260K
   export LLAMAJUMP_CACHE="$stage.work/cache"
