@@ -51,6 +51,9 @@ public sealed class DoctorCommandTests
         }
         root.GetProperty("model").GetProperty("file").GetString().Should().Be("stories260K.gguf");
         root.GetProperty("greedy").GetProperty("text").GetString().Should().StartWith(", there was a little girl named Lily.");
+        var torch = root.GetProperty("torch");
+        if (!torch.GetProperty("cuda_backend_loads").GetBoolean())
+            torch.GetProperty("auto_device").GetString().Should().Be("cpu", "auto trains on the CPU without CUDA");
         root.GetProperty("torch").GetProperty("least_squares").GetString().Should().MatchRegex(@"w=3\.0\d\d b=-2\.0\d\d");
     }
 }

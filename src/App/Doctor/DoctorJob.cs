@@ -38,7 +38,7 @@ public static class DoctorJob
             budget, OpenMpWaiting.Describe(),
             info, ModelPlacement.Describe(info.BlockCount), ThreadPlan.For(new FileInfo(path).Length, null, budget),
             prompt, completion,
-            TorchRuntime.Describe(), TorchSelfTest.FitLine());
+            TorchRuntime.Describe(), TorchRuntime.DescribeDevice(), TorchSelfTest.FitLine());
     }
 
     /// <summary>What doctor found, written as the report or as JSON (schema llamajump.doctor/1).</summary>
@@ -47,7 +47,7 @@ public static class DoctorJob
         CpuBudget Budget, string OpenMp,
         ModelInfo Model, (int BlocksOffloaded, bool HeadOffloaded, IReadOnlyList<string> Devices) Placement, ThreadPlan Threads,
         string Prompt, CompletionResult Completion,
-        string Torch, string LeastSquares)
+        string Torch, TorchDeviceReport TorchDevice, string LeastSquares)
     {
         public void WriteText(TextWriter o)
         {
@@ -64,6 +64,7 @@ public static class DoctorJob
             o.WriteLine($"  greedy         \"{Prompt}\" →{Completion.Text}");
             o.WriteLine($"  speed          {Completion.Tokens.Count} tokens at {Completion.TokensPerSecond.ToString("0", CultureInfo.InvariantCulture)} tokens/s");
             o.WriteLine($"torchsharp       {Torch}");
+            o.WriteLine($"  device         {TorchDevice.Summary} (train, pipeline, demo: --device)");
             o.WriteLine($"  least squares  {LeastSquares}");
         }
 
@@ -116,6 +117,10 @@ public static class DoctorJob
             w.WriteEndObject();
             w.WriteStartObject("torch");
             w.WriteString("runtime", Torch);
+            w.WriteString("build", TorchDevice.Build);
+            w.WriteBoolean("cuda_backend_loads", TorchDevice.CudaBackendLoads);
+            w.WriteNumber("cuda_devices", TorchDevice.CudaDevices);
+            w.WriteString("auto_device", TorchDevice.Device?.Name);
             w.WriteString("least_squares", LeastSquares);
             w.WriteEndObject();
             w.WriteEndObject();
