@@ -15,6 +15,11 @@ public sealed record ExitCase(string Name, GenerationSettings Settings, double? 
 /// <summary>A case's medians over the repeats: tokens/s, blocks per token, acceptance (spec), and their ratios to full.</summary>
 public sealed record ExitCaseResult(ExitCase Case, double TokensPerSecond, double BlocksPerToken, double? Acceptance, double Speedup, double? IdealSpeedup)
 {
+    /// <summary>Spec rows: the shares of the generation time in drafting decodes, in verification decodes and in the
+    /// rest (choosing, emitting, cache edits), medians over the repeats; null for other rows.</summary>
+    public (double Draft, double Verify, double Other)? TimeShares { get; init; }
+
+
     public double? OfIdeal => IdealSpeedup is { } ideal ? Speedup / ideal : null;
 }
 
@@ -97,9 +102,15 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         if (propagates)
             cases.Add(new($"exit at block {k}, propagate", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Propagate), cost.FixedPropagate(k)));
         cases.Add(new($"exit at block {k}, recompute", new(GenerationMode.Exit, ExitLayer: k, Fill: KvFill.Recompute), cost.FixedRecompute(k)));
-        cases.Add(new($"spec, drafts through block {k} × {draftLength ?? 4}", new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4), null));
-        cases.Add(new($"spec, gated at {GenerateOptions.DefaultDraftThreshold:0.##} with back-off, through block {k} × ≤ {draftLength ?? 4}",
-            new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4, DraftThreshold: GenerateOptions.DefaultDraftThreshold), null));
+        // spec: shared K/V (verification resumes after the draft block, the default) and verification at full depth
+        foreach (bool shared in new[] { true, false })
+        {
+            string verify = shared ? "shared K/V" : "verified at full depth";
+            cases.Add(new($"spec, drafts through block {k} × {draftLength ?? 4}, {verify}",
+                new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4, SharedKv: shared), null));
+            cases.Add(new($"spec, gated at {GenerateOptions.DefaultDraftThreshold:0.##} with back-off, through block {k} × ≤ {draftLength ?? 4}, {verify}",
+                new(GenerationMode.Spec, ExitLayer: k, DraftLength: draftLength ?? 4, DraftThreshold: GenerateOptions.DefaultDraftThreshold, SharedKv: shared), null));
+        }
         var guarded = ExitPlanner.Guarded(nLayer, ExitPlanning.CheckBlocks(cost));
         cases.Add(new($"exit, λ = 1 at the guarded default's {guarded.Count} candidates ({string.Join(",", guarded)}; checks, no exit)",
             new(GenerationMode.Exit, Lambda: 1f, Fill: fill, Candidates: guarded), cost.AllChecks(guarded.Count)));
@@ -133,7 +144,10 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             Median(samples[c].Select(s => s.BlocksPerToken)),
             c.Settings.Mode == GenerationMode.Spec ? Median(samples[c].Select(s => s.AcceptanceRate ?? 0)) : null,
             Median(samples[c].Select(s => s.TokensPerSecond)) / fullRate,
-            c.IdealCost is { } ideal ? cost.IdealSpeedup(ideal) : null)).ToList();
+            c.IdealCost is { } ideal ? cost.IdealSpeedup(ideal) : null)
+        {
+            TimeShares = c.Settings.Mode == GenerationMode.Spec ? TimeShares(samples[c]) : null,
+        }).ToList();
 
         var sweep = Sweep(session, generator, prompts, tokens, lambdas, candidates, cancel);
         List<PlannedSweepPoint>? planned = null;
@@ -183,12 +197,20 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         return sweep;
     }
 
-    /// <summary>All prompts generated with <paramref name="settings"/>; the stats pool tokens and seconds.</summary>
+    private static (double Draft, double Verify, double Other) TimeShares(IReadOnlyList<GenerationStats> runs)
+    {
+        double draft = Median(runs.Select(s => s.Seconds > 0 ? s.DraftSeconds / s.Seconds : 0));
+        double verify = Median(runs.Select(s => s.Seconds > 0 ? s.VerifySeconds / s.Seconds : 0));
+        return (draft, verify, Math.Max(0, 1 - draft - verify));
+    }
+
+    /// <summary>All prompts generated with <paramref name="settings"/>; the stats pool tokens, seconds and spec's
+    /// draft and verification times.</summary>
     private static GenerationStats Run(EarlyExitGenerator generator, IReadOnlyList<int[]> prompts, int tokens, GenerationSettings settings, CancellationToken cancel)
     {
         int n = 0, drafted = 0, accepted = 0;
         long blocks = 0;
-        double seconds = 0;
+        double seconds = 0, draftSeconds = 0, verifySeconds = 0;
         foreach (var prompt in prompts)
         {
             _ = generator.Generate(prompt, tokens, new GenerationControl(settings), cancel).Count();
@@ -198,8 +220,14 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             seconds += s.Seconds;
             drafted += s.Drafted;
             accepted += s.DraftsAccepted;
+            draftSeconds += s.DraftSeconds;
+            verifySeconds += s.VerifySeconds;
         }
-        return new GenerationStats(n, blocks, seconds, [], drafted, accepted, settings.Mode == GenerationMode.Spec);
+        return new GenerationStats(n, blocks, seconds, [], drafted, accepted, settings.Mode == GenerationMode.Spec)
+        {
+            DraftSeconds = draftSeconds,
+            VerifySeconds = verifySeconds,
+        };
     }
 
     public static double Median(IEnumerable<double> values)

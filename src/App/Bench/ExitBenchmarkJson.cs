@@ -40,6 +40,18 @@ public static class ExitBenchmarkJson
                 w.WriteNumber("vs_full", c.Speedup);
                 w.NumberOrNull("ideal", c.IdealSpeedup);
                 w.NumberOrNull("acceptance", c.Case.Settings.Mode == GenerationMode.Spec ? c.Acceptance : null);
+                if (c.TimeShares is { } t)
+                {
+                    w.WriteStartObject("time_shares");
+                    w.WriteNumber("draft", t.Draft);
+                    w.WriteNumber("verify", t.Verify);
+                    w.WriteNumber("other", t.Other);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("time_shares");
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

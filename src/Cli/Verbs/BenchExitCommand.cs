@@ -59,8 +59,9 @@ public static class BenchExitCommand
             c.IdealSpeedup is { } ideal ? ideal.ToString("0.000", inv) + "×" : "—",
             c.OfIdeal is { } of ? of.ToString("P1", inv) : "—",
             c.Acceptance is { } a ? a.ToString("P1", inv) : "",
+            c.TimeShares is { } t ? string.Create(inv, $"{t.Draft:P0} / {t.Verify:P0} / {t.Other:P0}") : "",
         ]).ToList();
-        TextTable.Write(o, ["mode", "blocks/token", "tokens/s", "vs full", "ideal", "of ideal", "acceptance"], rows, new HashSet<int> { 1, 2, 3, 4, 5, 6 });
+        TextTable.Write(o, ["mode", "blocks/token", "tokens/s", "vs full", "ideal", "of ideal", "acceptance", "draft / verify / other"], rows, new HashSet<int> { 1, 2, 3, 4, 5, 6 });
         if (r.Cases.FirstOrDefault(c => c.Case.Name.StartsWith("exit, never", StringComparison.Ordinal)) is { } never)
             o.WriteLine(string.Create(inv, $"overhead of the exit machinery when nothing exits: {1 - never.Speedup:P1}"));
         if (r.Sweep.Count == 0)

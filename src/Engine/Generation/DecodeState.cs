@@ -47,9 +47,25 @@ internal sealed class DecodeState
     public long Blocks { get; private set; }
     public int Drafted { get; set; }
     public int Accepted { get; set; }
+    /// <summary>Spec mode: wall time in drafting decodes and in verification decodes (the rest is overhead).</summary>
+    public TimeSpan DraftTime { get; set; }
+    public TimeSpan VerifyTime { get; set; }
+    /// <summary>Spec mode: verifications that resumed after the draft block (shared K/V), and those that recomputed
+    /// every block.</summary>
+    public int SharedVerifications { get; set; }
+    public int FullVerifications { get; set; }
+
+    /// <summary>Whether the model's graph can resume at a later block (llama_jump_decode_from: the llama family).</summary>
+    public bool Resumable => _session.Info.Architecture == "llama";
 
     public GenerationStats Stats(bool spec) =>
-        new(Tokens, Blocks, _clock.Elapsed.TotalSeconds, _histogram.ToArray(), Drafted, Accepted, spec);
+        new(Tokens, Blocks, _clock.Elapsed.TotalSeconds, _histogram.ToArray(), Drafted, Accepted, spec)
+        {
+            DraftSeconds = DraftTime.TotalSeconds,
+            VerifySeconds = VerifyTime.TotalSeconds,
+            SharedVerifications = SharedVerifications,
+            FullVerifications = FullVerifications,
+        };
 
     public void StartClock() => _clock.Start();
 
@@ -77,10 +93,26 @@ internal sealed class DecodeState
         {
             throw new InvalidOperationException($"llama_decode failed ({result}) at position {Position}");
         }
-        bool counted = _policy.Levels.Count > 0;
-        int reached = counted ? NativeEarlyExit.BlocksComputed(Context) : NLayer;
+        Count(batch, prompt, firstBlock: 0);
+        return _policy.Levels.Count > 0 ? NativeEarlyExit.LastLevels(Context, outputs) : Enumerable.Repeat(NLayer - 1, outputs).ToArray();
+    }
+
+    /// <summary>Decodes <paramref name="batch"/>, armed by <see cref="NativeEarlyExit.ArmResumedDecode"/> to start at
+    /// <paramref name="firstBlock"/>; false when llama.cpp refused it (then the batch's positions are gone from the
+    /// cache, and the caller decodes them at full depth).</summary>
+    public bool TryDecodeResumed(LLamaBatch batch, int firstBlock)
+    {
+        _threads.BeforeDecode();
+        if (Context.Decode(batch) != DecodeResult.Ok)
+            return false;
+        Count(batch, prompt: false, firstBlock);
+        return true;
+    }
+
+    private void Count(LLamaBatch batch, bool prompt, int firstBlock)
+    {
+        int reached = _policy.Levels.Count > 0 ? NativeEarlyExit.BlocksComputed(Context) : NLayer - firstBlock;
         Blocks += prompt ? Math.Min(reached, NLayer) : (long)reached * batch.TokenCount;
-        return counted ? NativeEarlyExit.LastLevels(Context, outputs) : Enumerable.Repeat(NLayer - 1, outputs).ToArray();
     }
 
     /// <summary>The token for output row <paramref name="index"/> of the last decode: argmax (greedy) or a sample of

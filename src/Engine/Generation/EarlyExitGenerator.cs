@@ -14,9 +14,10 @@ namespace LlamaJump.Engine.Generation;
 /// are filled by state propagation in the same decode, or (recompute) by decoding the exited token again at full
 /// depth together with the next token, after removing its cell.</item>
 /// <item>spec: draft <see cref="GenerationSettings.DraftLength"/> tokens through the fixed draft block (jump + head,
-/// no fill: later drafts only read blocks up to the draft block), remove the drafts' cells, verify the pending token
-/// and the drafts in one full-depth batch, keep the longest prefix the full model agrees with plus its own next
-/// token. Greedy output equals full mode's up to float rounding: the batch and one-token decodes use different CPU
+/// no fill: later drafts only read blocks up to the draft block), verify the pending token and the drafts in one
+/// batch — with shared K/V (the default, llama family) only the blocks after the draft block, from the drafts'
+/// states, into the drafts' own cells; otherwise at full depth after removing the cells — and keep the longest prefix
+/// the full model agrees with plus its own next token. Greedy output equals full mode's up to float rounding: the batch and one-token decodes use different CPU
 /// kernels, so where the full model's top-2 logits nearly tie the two may pick different tokens (README, spec).</item>
 /// </list>
 /// The jump is installed once; a null jump allows full mode only.
@@ -232,7 +233,7 @@ public sealed class EarlyExitGenerator : ITokenGenerator
             var backoff = gated ? _backoff.For(DraftLayerFor(settings), settings.DraftThreshold) : null;
             if (settings.Mode == GenerationMode.Spec && room > 1 && backoff is not { Skip: > 0 })
             {
-                produced = SpecCycle.Run(state, DraftLayerFor(settings), Math.Min(settings.DraftLength, room - 1), settings.DraftThreshold);
+                produced = SpecCycle.Run(state, DraftLayerFor(settings), Math.Min(settings.DraftLength, room - 1), settings.DraftThreshold, settings.SharedKv);
                 backoff?.CycleDone(produced.Any(t => t.DraftAccepted == true), MaxSpecBackoff);
             }
             else

@@ -28,6 +28,9 @@ public sealed class GenerationControl
 /// the first unsure draft, which is not verified, and after a cycle that got no draft accepted the next cycles back off
 /// to plain full steps (1, 2, 4, … up to <see cref="EarlyExitGenerator.MaxSpecBackoff"/>, reset by an accepted
 /// draft)</param>
+/// <param name="SharedKv">spec: verification computes only the blocks after the draft block, from the states the
+/// drafts left there, and keeps the drafts' K/V of the blocks up to it (LayerSkip's cache reuse; llama-family models,
+/// others and a cache that moved the cells verify at full depth); false: verification recomputes every block</param>
 public sealed record GenerationSettings(
     GenerationMode Mode = GenerationMode.Full,
     float Lambda = 0.9f,
@@ -35,7 +38,8 @@ public sealed record GenerationSettings(
     KvFill Fill = KvFill.Propagate,
     IReadOnlyList<int>? Candidates = null,
     int DraftLength = 4,
-    float DraftThreshold = 0f);
+    float DraftThreshold = 0f,
+    bool SharedKv = true);
 
 /// <summary>How the K/V of the blocks an exited token skipped are filled: <see cref="Propagate"/> computes them from
 /// the exit state (CALM's state propagation); <see cref="Recompute"/> runs the exited token again at full depth

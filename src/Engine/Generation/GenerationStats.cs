@@ -25,5 +25,15 @@ public sealed record GenerationStats(
 
     public double? AcceptanceRate => Spec ? (Drafted == 0 ? 0 : (double)DraftsAccepted / Drafted) : null;
 
+    /// <summary>Spec mode: seconds in drafting decodes and in verification decodes; the rest of <see cref="Seconds"/>
+    /// is overhead (choosing, emitting, cache edits).</summary>
+    public double DraftSeconds { get; init; }
+    public double VerifySeconds { get; init; }
+
+    /// <summary>Spec mode: verifications that resumed after the draft block (shared K/V) and those that recomputed every
+    /// block (other architectures, or a cache that moved the cells).</summary>
+    public int SharedVerifications { get; init; }
+    public int FullVerifications { get; init; }
+
     public static GenerationStats Empty(int nLayer) => new(0, 0, 0, new int[nLayer]);
 }

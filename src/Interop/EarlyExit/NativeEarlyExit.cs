@@ -78,6 +78,37 @@ public static class NativeEarlyExit
         return levels[..n];
     }
 
+    /// <summary>The exit state of the last decode — the output of the block it exited at (n_embd floats) — written to
+    /// <paramref name="destination"/>; throws <see cref="LlamaJumpException"/> when the last decode did not exit.</summary>
+    public static void CopyExitState(LLamaContext context, Span<float> destination)
+    {
+        unsafe
+        {
+            fixed (float* p = destination)
+            {
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_exit_get_state(context.NativeHandle, p, destination.Length));
+            }
+        }
+    }
+
+    /// <summary>Arms the next decode to compute only blocks <paramref name="firstBlock"/> … n_layer − 1 for the tokens
+    /// of <paramref name="sequence"/> at <paramref name="firstPosition"/> onwards, from <paramref name="states"/>
+    /// ([tokens][n_embd], the output of block <paramref name="firstBlock"/> − 1): those tokens were decoded through the
+    /// earlier blocks already, and their cells keep those K/V (llama_jump_decode_from). The caller then removes the
+    /// positions from the sequence and decodes exactly those tokens; that decode fails if the cache would move them.</summary>
+    public static void ArmResumedDecode(LLamaContext context, SequenceId sequence, TokenPosition firstPosition, int tokens, BlockIndex firstBlock, ReadOnlySpan<float> states)
+    {
+        if (states.Length != (long)tokens * context.EmbeddingSize)
+            throw new ArgumentException($"states hold {states.Length} floats, {tokens} tokens of n_embd {context.EmbeddingSize} need {(long)tokens * context.EmbeddingSize}", nameof(states));
+        unsafe
+        {
+            fixed (float* p = states)
+            {
+                LlamaJumpException.Check(LlamaJumpNative.llama_jump_decode_from(context.NativeHandle, sequence.Value, firstPosition.Value, tokens, firstBlock.Value, p));
+            }
+        }
+    }
+
     /// <summary>The exit checks the last decode computed, in order: each candidate block's top softmax probability
     /// and its token, as the graph computed them on the head's device (float softmax).</summary>
     public static ExitCheck[] LastChecks(LLamaContext context)

@@ -57,6 +57,12 @@ internal static unsafe partial class LlamaJumpNative
     public static partial int llama_jump_exit_get_levels(SafeLLamaContextHandle ctx, int* levels, int capacity);
 
     [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_exit_get_state(SafeLLamaContextHandle ctx, float* dst, long capacity);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
+    public static partial int llama_jump_decode_from(SafeLLamaContextHandle ctx, int seq_id, int pos0, int n_tokens, int first_block, float* states);
+
+    [LibraryImport(LlamaJumpLibrary.Name)]
     public static partial int llama_jump_exit_get_checks(SafeLLamaContextHandle ctx, int* blocks, float* top_p, int* tokens, int capacity);
 
     [LibraryImport(LlamaJumpLibrary.Name)]

@@ -37,6 +37,25 @@ public sealed class QuietSpecTests(ITestOutputHelper output)
         spec.Where(t => t.DraftAccepted == false).Should().OnlyContain(t => t.ExitLayer == session.NLayer - 1);
         spec.Count(t => t.DraftAccepted == true).Should().Be(stats.DraftsAccepted);
         BonusTokens(spec).Should().BePositive("a cycle whose drafts all pass still emits the full model's next token");
+        stats.FullVerifications.Should().Be(0, "every verification of a llama resumes after the draft block (shared K/V)");
+        stats.SharedVerifications.Should().BePositive();
+    }
+
+    [Fact]
+    public void Shared_kv_costs_fewer_blocks_than_verifying_at_full_depth_and_gives_the_same_tokens()
+    {
+        var model = QuietModel.Shared;
+        using var session = ExitFixtures.Open(model.ModelPath);
+        var generator = new EarlyExitGenerator(session, model.Jump);
+        var (shared, sharedStats) = ExitFixtures.Generate(generator, session, Spec, 120);
+        var (recomputed, fullStats) = ExitFixtures.Generate(generator, session, Spec with { SharedKv = false }, 120);
+
+        output.WriteLine($"blocks per token: shared K/V {sharedStats.BlocksPerToken:0.00} ({sharedStats.SharedVerifications} verifications resumed), " +
+            $"verified at full depth {fullStats.BlocksPerToken:0.00} ({fullStats.FullVerifications})");
+        fullStats.SharedVerifications.Should().Be(0);
+        SpecEquality.AssertEqualExceptNearTies(session, session.Tokenize(ExitFixtures.Prompt), ExitFixtures.Ids(recomputed), ExitFixtures.Ids(shared));
+        // the same cycles, each cheaper by the draft block's depth for every verified token
+        sharedStats.BlocksPerToken.Should().BeLessThan(fullStats.BlocksPerToken - 1);
     }
 
     /// <summary>Full-model tokens that follow a cycle whose drafts were all accepted.</summary>
