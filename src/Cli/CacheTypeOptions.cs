@@ -32,8 +32,7 @@ internal static class CacheTypeOptions
         }
         catch (UserInputException e)
         {
-            context.Error.WriteLine($"llamajump: error: {e.Message}");
-            return ExitCodes.BadInput;
+            return RootOptionRefusal.BadInput(context, e.Message);
         }
     }
 }

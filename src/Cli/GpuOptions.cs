@@ -33,7 +33,7 @@ internal static class GpuOptions
         }
         catch (FormatException e)
         {
-            return Refuse(context, $"--gpu-layers: {e.Message}");
+            return RootOptionRefusal.BadInput(context, $"--gpu-layers: {e.Message}");
         }
         ModelPlacement.GpuLayers = layers;
         if (layers.IsAuto || layers.Layers == 0)
@@ -53,18 +53,11 @@ internal static class GpuOptions
         }
         catch (NoGpuException e)
         {
-            return Refuse(context, e.Message);
+            return RootOptionRefusal.BadInput(context, e.Message);
         }
         catch (NativeBackendMissingException e)
         {
-            context.Error.WriteLine($"llamajump: error: {e.Message}");
-            return ExitCodes.Unavailable;
+            return RootOptionRefusal.Unavailable(context, e.Message);
         }
-    }
-
-    private static int Refuse(JobContext context, string message)
-    {
-        context.Error.WriteLine($"llamajump: error: {message}");
-        return ExitCodes.BadInput;
     }
 }

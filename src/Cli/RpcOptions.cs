@@ -42,7 +42,7 @@ internal static class RpcOptions
         }
         catch (FormatException e)
         {
-            return Refuse(context, $"--rpc/--tensor-split: {e.Message}");
+            return RootOptionRefusal.BadInput(context, $"--rpc/--tensor-split: {e.Message}");
         }
         try
         {
@@ -53,12 +53,11 @@ internal static class RpcOptions
         }
         catch (RpcServerException e)
         {
-            return Refuse(context, e.Message);
+            return RootOptionRefusal.BadInput(context, e.Message);
         }
         catch (NativeBackendMissingException e)
         {
-            context.Error.WriteLine($"llamajump: error: {e.Message}");
-            return ExitCodes.Unavailable;
+            return RootOptionRefusal.Unavailable(context, e.Message);
         }
         ModelPlacement.TensorSplit = shares;
         RpcServers.ExitOnLostServer(ExitCodes.IoError, "llamajump: error: an RPC server was lost mid-run");
@@ -72,18 +71,17 @@ internal static class RpcOptions
         {
             int gpus = BackendDevices.LocalGpus().Count;
             if (gpus == 0)
-                return Refuse(context, $"--tensor-split needs --rpc or local GPUs: {ModelPlacement.NoDeviceReason()}");
+                return RootOptionRefusal.BadInput(context, $"--tensor-split needs --rpc or local GPUs: {ModelPlacement.NoDeviceReason()}");
             ModelPlacement.TensorSplit = ParseSplit(split, gpus, "GPU");
             return null;
         }
         catch (FormatException e)
         {
-            return Refuse(context, $"--tensor-split: {e.Message}");
+            return RootOptionRefusal.BadInput(context, $"--tensor-split: {e.Message}");
         }
         catch (NativeBackendMissingException e)
         {
-            context.Error.WriteLine($"llamajump: error: {e.Message}");
-            return ExitCodes.Unavailable;
+            return RootOptionRefusal.Unavailable(context, e.Message);
         }
     }
 
@@ -101,11 +99,5 @@ internal static class RpcOptions
         if (shares.Sum() <= 0)
             throw new FormatException($"'{text}' gives every {what} a share of 0");
         return shares;
-    }
-
-    private static int Refuse(JobContext context, string message)
-    {
-        context.Error.WriteLine($"llamajump: error: {message}");
-        return ExitCodes.BadInput;
     }
 }
