@@ -114,6 +114,9 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         var guarded = ExitPlanner.Guarded(nLayer, ExitPlanning.CheckBlocks(cost));
         cases.Add(new($"exit, λ = 1 at the guarded default's {guarded.Count} candidates ({string.Join(",", guarded)}; checks, no exit)",
             new(GenerationMode.Exit, Lambda: 1f, Fill: fill, Candidates: guarded), cost.AllChecks(guarded.Count)));
+        // what generate and chat do at --plan-lambda without --levels or --plan
+        cases.Add(new($"exit, λ {planLambda:0.##}, guarded default ({string.Join(",", guarded)})",
+            new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: guarded), null));
         var planSource = planPath is null ? null : ExitPlanning.Load(planPath, path, info, set, fill);
         if (planSource is not null)
         {
@@ -121,7 +124,6 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             log.WriteLine($"bench exit: {ExitPlanning.Describe(plan)}");
             string at = $"exit, λ {planLambda:0.##}";
             cases.Add(new($"{at}, the paper's rule ({candidates.Count} candidates)", new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: candidates), null));
-            cases.Add(new($"{at}, guarded default ({string.Join(",", guarded)})", new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: guarded), null));
             cases.Add(new($"{at}, planned ({(plan.Candidates.Count == 0 ? "none" : string.Join(",", plan.Candidates))})",
                 new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: plan.Candidates), null));
         }

@@ -20,8 +20,8 @@ public static class BenchExitCommand
         var lambdas = new Option<string>("--lambdas") { Description = "λ values of the sweep (empty: no sweep)", DefaultValueFactory = _ => "0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95,0.99" };
         var draftLength = new Option<int?>("--draft-length") { Description = "Spec drafts per cycle (default 4)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
-        var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: adds rows at --plan-lambda for the paper's rule, the guarded default and the planned candidates, and the sweep again at each λ's planned candidates" };
-        var planLambda = new Option<float>("--plan-lambda") { Description = "λ of the planned rows", DefaultValueFactory = _ => 0.9f };
+        var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: adds rows at --plan-lambda for the paper's rule and the planned candidates, and the sweep again at each λ's planned candidates" };
+        var planLambda = new Option<float>("--plan-lambda") { Description = "λ of the guarded default's row and of the planned rows", DefaultValueFactory = _ => 0.9f };
         var json = new Option<bool>("--json") { Description = "Print the llamajump.bench-exit/1 JSON object (rows and sweep) instead of the tables" };
         var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
         {
