@@ -43,7 +43,7 @@ internal static class GpuOptions
             var devices = ModelPlacement.OffloadDevices();
             if (devices.Count == 0)
             {
-                ModelPlacement.ResolvedLayerCount(); // a count throws here
+                ModelPlacement.ResolvedLayerCount(); // throws NoGpuException for a count; all goes on, on the CPU
                 context.Error.WriteLine($"gpu: --gpu-layers all, but {ModelPlacement.NoDeviceReason()}: every layer runs on the CPU");
                 return null;
             }

@@ -69,11 +69,16 @@ public static class ModelPlacement
 
     /// <summary>Sets where <paramref name="parameters"/> put the layers: <see cref="ResolvedLayerCount"/> of them on
     /// the offload devices, split by <see cref="TensorSplit"/>.</summary>
-    public static void Apply(LLama.Common.ModelParams parameters)
+    public static void Apply(LLama.Common.ModelParams parameters) => Apply(parameters, ResolvedLayerCount());
+
+    /// <summary>Sets <paramref name="layers"/> (a <see cref="ResolvedLayerCount"/> the caller already has: resolving
+    /// lists the devices, a round trip per RPC server) on the offload devices, split by <see cref="TensorSplit"/>.</summary>
+    public static void Apply(LLama.Common.ModelParams parameters, int layers)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        parameters.GpuLayerCount = ResolvedLayerCount();
-        if (parameters.GpuLayerCount > 0 && TensorSplit is { } split)
+        ArgumentOutOfRangeException.ThrowIfNegative(layers);
+        parameters.GpuLayerCount = layers;
+        if (layers > 0 && TensorSplit is { } split)
             parameters.TensorSplits = new LLama.Abstractions.TensorSplitsCollection(split);
     }
 }

@@ -82,7 +82,8 @@ public sealed class ModelSession : IDisposable
         options = SessionDefaults.Apply(options);
         var file = Gguf.GgufFile.Read(modelPath);
         var info = Models.ModelInfo.FromGguf(file);
-        if (ModelPlacement.ResolvedLayerCount() == 0)
+        int offloaded = ModelPlacement.ResolvedLayerCount();
+        if (offloaded == 0)
             MemoryEstimate.EnsureFits(file, options); // of this machine's memory: offloaded weights live on the GPU or the servers
         if (KvCacheFit.Problem(file, options.CacheTypeK, options.CacheTypeV) is { } misfit)
             throw new ContextRefusedException($"{Path.GetFileName(modelPath)}: {misfit}");
@@ -105,7 +106,7 @@ public sealed class ModelSession : IDisposable
             TypeK = options.CacheTypeK is { } k ? (LLama.Native.GGMLType)(int)k : null,
             TypeV = options.CacheTypeV is { } v ? (LLama.Native.GGMLType)(int)v : null,
         };
-        ModelPlacement.Apply(parameters);
+        ModelPlacement.Apply(parameters, offloaded);
         LLamaWeights weights;
         try
         {
