@@ -63,12 +63,30 @@ public sealed class ExitPlanTests(PlannedStories planned) : IClassFixture<Planne
 
         result.ExitCode.Should().Be(0, result.Stderr);
         var line = result.Stderr.Split('\n').Single(l => l.StartsWith("generate: plan at λ 0.5: ", StringComparison.Ordinal));
-        line.Should().MatchRegex(@"expected \d+\.\d\d blocks/token of 5, .* agreement \d\.\d{3}; the paper's rule: cost \d+\.\d\d, agreement \d\.\d{3}$");
+        line.Should().MatchRegex(@"expected \d+\.\d\d blocks/token of 5, .* agreement \d\.\d{3}; the paper's rule: \d+\.\d\d blocks/token, cost \d+\.\d\d, agreement \d\.\d{3}$");
         int[] candidates = Candidates(result);
         if (candidates.Length == 0)
             line.Should().Contain("no candidate");
         else
             line.Should().Contain(candidates.Length == 1 ? $"candidate {candidates[0]};" : $"candidates {string.Join(",", candidates)} (");
+    }
+
+    [Fact]
+    public void By_blocks_the_plan_runs_no_more_blocks_than_the_papers_rule_and_says_so()
+    {
+        var result = Generate("--plan", planned.ResultsJson, "--lambda", "0.6", "--plan-goal", "blocks");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        var line = result.Stderr.Split('\n').Single(l => l.StartsWith("generate: plan at λ 0.6 (fewest blocks): ", StringComparison.Ordinal));
+        // the rule's own candidates always qualify, so the planned blocks per token never exceed the rule's, and its
+        // expected agreement is no lower
+        var m = System.Text.RegularExpressions.Regex.Match(line,
+            @"expected (\d+\.\d\d) blocks/token of 5, .* agreement (\d\.\d{3}); the paper's rule: (\d+\.\d\d) blocks/token, cost \d+\.\d\d, agreement (\d\.\d{3})$");
+        m.Success.Should().BeTrue(line);
+        double Number(int group) => double.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Number(1).Should().BeLessThanOrEqualTo(Number(3), line);
+        Number(2).Should().BeGreaterThanOrEqualTo(Number(4), line);
+        Refused(Generate("--plan", planned.ResultsJson, "--plan-goal", "fast"), "--plan-goal must be cost or blocks (got 'fast')");
     }
 
     [Fact]

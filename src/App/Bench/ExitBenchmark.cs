@@ -33,9 +33,12 @@ public sealed record PlannedSweepPoint(SweepPoint Measured, ExitPlan Plan);
 /// <param name="Candidates">the paper's rule, every block from ⌊L/4⌋: the sweep's candidates</param>
 /// <param name="GuardedCandidates">the default of generate and chat without --levels or --plan</param>
 /// <param name="PlannedSweep">with --plan: the sweep again, each λ at its planned candidates (null without)</param>
+/// <param name="OfflineSweep">with --plan: per point of <see cref="Sweep"/>, the same rule replayed on the evaluation's
+/// exit samples — the offline λ curve's prediction of that online point (null without)</param>
 public sealed record ExitBenchmarkResult(ModelInfo Model, string JumpFile, int JumpLevel, int Tokens, int Prompts, int Repeats,
     IReadOnlyList<ExitCaseResult> Cases, IReadOnlyList<int> Candidates, IReadOnlyList<SweepPoint> Sweep,
-    IReadOnlyList<int>? GuardedCandidates = null, IReadOnlyList<PlannedSweepPoint>? PlannedSweep = null)
+    IReadOnlyList<int>? GuardedCandidates = null, IReadOnlyList<PlannedSweepPoint>? PlannedSweep = null,
+    IReadOnlyList<ExitOutcome>? OfflineSweep = null)
 {
     /// <summary>The smallest blocks per token among sweep points with agreement ≥ 95 %, as blocks saved, and its λ.</summary>
     public (double Saved, float Lambda)? Headline => HeadlineOf(Sweep);
@@ -49,7 +52,7 @@ public sealed record ExitBenchmarkResult(ModelInfo Model, string JumpFile, int J
 
 /// <summary>The options of <c>bench exit</c>: the model and its jump file (null: found beside it), tokens per run, repeats, a fixed exit block (null: the λ sweep), the λ values, the spec draft length, threads, and an evaluation's results.json to plan exit mode from (null: no planned rows) with the λ of its rows.</summary>
 public sealed record ExitBenchOptions(string Model, string? JumpsPath, int Tokens, int Repeats, int? ExitLayer, IReadOnlyList<float> Lambdas, int? DraftLength, int? Threads,
-    string? Plan = null, float PlanLambda = 0.9f);
+    string? Plan = null, float PlanLambda = 0.9f, ExitPlanGoal PlanGoal = ExitPlanGoal.Cost);
 
 /// <summary>
 /// <c>llamajump bench exit</c>: every mode run on the same session and prompts, in alternating order over the
@@ -68,7 +71,7 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
 
     public ExitBenchmarkResult Execute(JobContext context, CancellationToken cancel)
     {
-        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads, planPath, planLambda) = options;
+        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads, planPath, planLambda, _) = options;
         var models = context.Models;
         var log = context.Log;
         string path = models.Resolve(model);
@@ -117,7 +120,7 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         // what generate and chat do at --plan-lambda without --levels or --plan
         cases.Add(new($"exit, λ {planLambda:0.##}, guarded default ({string.Join(",", guarded)})",
             new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: guarded), null));
-        var planSource = planPath is null ? null : ExitPlanning.Load(planPath, path, info, set, fill);
+        var planSource = planPath is null ? null : ExitPlanning.Load(planPath, path, info, set, fill, options.PlanGoal);
         if (planSource is not null)
         {
             var plan = planSource.At(planLambda);
@@ -164,7 +167,8 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
                 planned.AddRange(Sweep(session, generator, prompts, tokens, [lambda], at.Candidates, cancel).Select(p => new PlannedSweepPoint(p, at)));
             }
         }
-        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep, guarded, planned);
+        var offline = planSource is null ? null : sweep.Select(p => planSource.PaperRuleAt(p.Lambda)).ToList();
+        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep, guarded, planned, offline);
     }
 
     /// <summary>The λ sweep: for each λ, every prompt generated greedily in exit mode at <paramref name="candidates"/>

@@ -60,8 +60,9 @@ public static class ExitBenchmarkJson
                 w.WriteNumberValue(level);
             w.WriteEndArray();
             w.WriteStartArray("sweep");
-            foreach (var p in r.Sweep)
+            for (int i = 0; i < r.Sweep.Count; i++)
             {
+                var p = r.Sweep[i];
                 w.WriteStartObject();
                 w.WriteNumber("lambda", Math.Round(p.Lambda, 4));
                 w.WriteNumber("blocks_per_token", p.BlocksPerToken);
@@ -69,6 +70,11 @@ public static class ExitBenchmarkJson
                 w.WriteNumber("agreement", p.Agreement);
                 w.WriteNumber("same_sequence", p.SequenceAgreement);
                 w.WriteNumber("tokens_per_second", p.TokensPerSecond);
+                if (r.OfflineSweep is { } offline)
+                {
+                    w.WriteNumber("offline_blocks_per_token", offline[i].BlocksPerToken);
+                    w.WriteNumber("offline_agreement", offline[i].Agreement);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -30,13 +30,15 @@ public static class ExitPlanning
 
     /// <summary>The plan for <paramref name="lambda"/> from an evaluation of this model and this jump file
     /// (<see cref="Load"/>, then <see cref="ExitPlanSource.At"/>).</summary>
-    public static ExitPlan FromResults(string resultsPath, string modelPath, ModelInfo info, JumpSet set, float lambda, KvFill fill) =>
-        Load(resultsPath, modelPath, info, set, fill).At(lambda);
+    public static ExitPlan FromResults(string resultsPath, string modelPath, ModelInfo info, JumpSet set, float lambda, KvFill fill,
+        ExitPlanGoal goal = ExitPlanGoal.Cost) =>
+        Load(resultsPath, modelPath, info, set, fill, goal).At(lambda);
 
     /// <summary>An evaluation's exit samples, checked once against this model and jump file, ready to plan at any λ;
     /// one-line <see cref="UserInputException"/> when the results are of another model or jump file, or lack the
     /// samples.</summary>
-    public static ExitPlanSource Load(string resultsPath, string modelPath, ModelInfo info, JumpSet set, KvFill fill)
+    public static ExitPlanSource Load(string resultsPath, string modelPath, ModelInfo info, JumpSet set, KvFill fill,
+        ExitPlanGoal goal = ExitPlanGoal.Cost)
     {
         if (!File.Exists(resultsPath))
             throw new UserInputException($"--plan {resultsPath}: no such file (llamajump eval writes results.json)");
@@ -58,7 +60,7 @@ public static class ExitPlanning
         var samples = SamplesBeside(resultsPath, sha, set.Ojfa, info.BlockCount - 1, out string? problem)
             ?? throw new UserInputException($"--plan: {problem}");
         var cost = ExitCostModel.Read(modelPath, set.OjfaJump.Rank);
-        return new ExitPlanSource(samples, CheckBlocks(cost), SkippedBlockCost(cost, fill));
+        return new ExitPlanSource(samples, CheckBlocks(cost), SkippedBlockCost(cost, fill), goal);
     }
 
     /// <summary>The exit samples beside <paramref name="resultsPath"/> when they were recorded for this model, OJFA jump
@@ -87,8 +89,9 @@ public static class ExitPlanning
         string candidates = plan.Candidates.Count == 0
             ? "no candidate (no exit pays at this λ: full depth)"
             : plan.Candidates.Count == 1 ? $"candidate {plan.Candidates[0]}" : $"candidates {string.Join(",", plan.Candidates)} ({plan.First}:{plan.Stride})";
+        string goal = plan.Goal == ExitPlanGoal.Blocks ? " (fewest blocks)" : "";
         return string.Create(inv,
-            $"plan at λ {plan.Lambda:0.###}: {candidates}; expected {o.BlocksPerToken:0.00} blocks/token of {plan.NLayer}, {o.ChecksPerToken:0.00} checks/token (a check {plan.CheckBlocks:0.00} blocks), cost {o.CostPerToken:0.00} blocks ({plan.ExpectedSpeedup:0.00}× full), agreement {o.Agreement:0.000}; the paper's rule: cost {plan.PaperRule.CostPerToken:0.00}, agreement {plan.PaperRule.Agreement:0.000}");
+            $"plan at λ {plan.Lambda:0.###}{goal}: {candidates}; expected {o.BlocksPerToken:0.00} blocks/token of {plan.NLayer}, {o.ChecksPerToken:0.00} checks/token (a check {plan.CheckBlocks:0.00} blocks), cost {o.CostPerToken:0.00} blocks ({plan.ExpectedSpeedup:0.00}× full), agreement {o.Agreement:0.000}; the paper's rule: {plan.PaperRule.BlocksPerToken:0.00} blocks/token, cost {plan.PaperRule.CostPerToken:0.00}, agreement {plan.PaperRule.Agreement:0.000}");
     }
 
     private static bool SameJumps(ReportJumps report, JumpSet set) =>
@@ -98,8 +101,13 @@ public static class ExitPlanning
 
 /// <summary>Exit samples checked against a model and jump file, with that model's check and fill costs in blocks:
 /// plans exit mode at any λ (<see cref="ExitPlanning.Load"/>).</summary>
-public sealed record ExitPlanSource(ExitSamples Samples, double CheckBlocks, double SkippedBlockCost)
+public sealed record ExitPlanSource(ExitSamples Samples, double CheckBlocks, double SkippedBlockCost, ExitPlanGoal Goal = ExitPlanGoal.Cost)
 {
     public ExitPlan At(double lambda) =>
-        ExitPlanner.Plan(Samples.TopProbability, Samples.Agrees, Samples.Levels, lambda, CheckBlocks, SkippedBlockCost);
+        ExitPlanner.Plan(Samples.TopProbability, Samples.Agrees, Samples.Levels, lambda, CheckBlocks, SkippedBlockCost, Goal);
+
+    /// <summary>The paper's rule (every block from ⌊L/4⌋) replayed on these samples at <paramref name="lambda"/>: what
+    /// the offline curve predicts for the online sweep.</summary>
+    public ExitOutcome PaperRuleAt(double lambda) =>
+        ExitPlanner.Replay(Samples.TopProbability, Samples.Agrees, Samples.Levels, ExitCandidates.Default(Samples.Levels + 1), lambda, CheckBlocks, SkippedBlockCost);
 }

@@ -52,7 +52,7 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
             {
                 if (candidates is not null)
                     throw new UserInputException("--levels and --plan both choose exit mode's candidate blocks; give one of them");
-                exitPlan = ExitPlanning.FromResults(results, path, info, set, options.Lambda, options.Fill);
+                exitPlan = ExitPlanning.FromResults(results, path, info, set, options.Lambda, options.Fill, options.PlanGoal);
                 candidates = exitPlan.Candidates;
                 log.WriteLine($"generate: {ExitPlanning.Describe(exitPlan)}");
             }

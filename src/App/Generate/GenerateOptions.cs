@@ -21,7 +21,8 @@ public sealed record GenerateOptions(
     bool Compare,
     SamplingOptions Sampling,
     int? Threads,
-    float? DraftThreshold = null)
+    float? DraftThreshold = null,
+    ExitPlanGoal PlanGoal = ExitPlanGoal.Cost)
 {
     /// <summary>spec's draft threshold where neither --draft-threshold nor a plan sets it: gated drafting with
     /// back-off (see <see cref="GenerationSettings.DraftThreshold"/>); 0 restores fixed-length drafting.</summary>

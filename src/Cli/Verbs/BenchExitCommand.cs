@@ -22,10 +22,11 @@ public static class BenchExitCommand
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: adds rows at --plan-lambda for the paper's rule and the planned candidates, and the sweep again at each λ's planned candidates" };
         var planLambda = new Option<float>("--plan-lambda") { Description = "λ of the guarded default's row and of the planned rows", DefaultValueFactory = _ => 0.9f };
+        var planGoal = PlanGoalOption.Create();
         var json = new Option<bool>("--json") { Description = "Print the llamajump.bench-exit/1 JSON object (rows and sweep) instead of the tables" };
         var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
         {
-            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, plan, planLambda, json,
+            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, plan, planLambda, planGoal, json,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
@@ -35,7 +36,7 @@ public static class BenchExitCommand
             using var interruption = new Interruption(context.Error);
             var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
                 parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads),
-                parse.GetValue(plan), PlanLambda(parse.GetValue(planLambda))))
+                parse.GetValue(plan), PlanLambda(parse.GetValue(planLambda)), PlanGoalOption.Parse(parse.GetValue(planGoal)!)))
                 .Execute(context, interruption.Token);
             if (parse.GetValue(json))
                 context.Out.WriteLine(ExitBenchmarkJson.Write(result));
@@ -68,7 +69,7 @@ public static class BenchExitCommand
             return;
         o.WriteLine();
         o.WriteLine($"λ sweep (exit at the first of blocks {string.Join(",", r.Candidates)} whose jumped top probability reaches λ):");
-        var sweepRows = r.Sweep.Select(p => (IReadOnlyList<string>)
+        var sweepRows = r.Sweep.Select((p, i) => (IReadOnlyList<string>)
         [
             p.Lambda.ToString("0.00", inv),
             p.BlocksPerToken.ToString("0.00", inv),
@@ -76,8 +77,17 @@ public static class BenchExitCommand
             p.Agreement.ToString("P1", inv),
             p.SequenceAgreement.ToString("P1", inv),
             p.TokensPerSecond.ToString("0.0", inv),
+            .. r.OfflineSweep is { } offline
+                ? new[] { offline[i].BlocksPerToken.ToString("0.00", inv), offline[i].Agreement.ToString("P1", inv) }
+                : [],
         ]).ToList();
-        TextTable.Write(o, ["λ", "blocks/token", "blocks saved", "agreement", "same sequence", "tokens/s"], sweepRows, new HashSet<int> { 0, 1, 2, 3, 4, 5 });
+        string[] header = ["λ", "blocks/token", "blocks saved", "agreement", "same sequence", "tokens/s"];
+        if (r.OfflineSweep is not null)
+        {
+            o.WriteLine("(offline: the same rule replayed on --plan's exit samples, eval's λ curve)");
+            header = [.. header, "offline blocks/token", "offline agreement"];
+        }
+        TextTable.Write(o, header, sweepRows, Enumerable.Range(0, header.Length).ToHashSet());
         o.WriteLine(Headline(r.Headline, inv));
         if (r.PlannedSweep is not { } planned)
             return;

@@ -35,10 +35,11 @@ public static class GenerateVerb
         var topP = new Option<float>("--top-p") { DefaultValueFactory = _ => 0.95f };
         var repeatPenalty = new Option<float>("--repeat-penalty") { DefaultValueFactory = _ => 1f };
         var seed = new Option<uint>("--seed") { DefaultValueFactory = _ => 42u };
+        var planGoal = PlanGoalOption.Create();
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: the cores this process may use, one per token for a small model; see doctor)" };
         var command = new Command("generate", "Generate text at full depth, with early exit (λ) or self-speculatively, showing each token's exit block")
         {
-            model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, draftThreshold, plan, prompt, maxTokens, json, compare,
+            model, jumps, mode, lambda, exitLayer, levels, fill, draftLength, draftThreshold, plan, planGoal, prompt, maxTokens, json, compare,
             temperature, topK, topP, repeatPenalty, seed, threads,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
@@ -63,7 +64,7 @@ public static class GenerateVerb
                 parse.GetValue(prompt)!, max, parse.GetValue(json), parse.GetValue(compare),
                 new SamplingOptions(t, parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(repeatPenalty), parse.GetValue(seed)),
                 parse.GetValue(threads) is { } n ? (n > 0 ? n : throw new UserInputException($"--threads must be positive (got {n})")) : null,
-                tau);
+                tau, PlanGoalOption.Parse(parse.GetValue(planGoal)!));
             using var interruption = new Interruption(context.Error);
             var result = new GenerateJob(options).Execute(context, interruption.Token);
             if (options.Json)

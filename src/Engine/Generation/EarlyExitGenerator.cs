@@ -65,7 +65,7 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     public int DefaultDraftLayer { get; }
 
     /// <summary>Gated spec: the longest run of plain full steps after cycles that got no draft accepted.</summary>
-    public const int MaxSpecBackoff = 16;
+    public const int MaxSpecBackoff = 64;
 
     // gated spec's back-off lives as long as the generator: what was learnt about the jump carries over to the next
     // reply (a chat turn, a benchmark's next prompt) as long as the draft block and threshold stay the same

@@ -9,13 +9,23 @@ public sealed record ExitOutcome(double BlocksPerToken, double ChecksPerToken, d
 /// <see cref="ExitPlanner.Plan"/> chose for λ, its expected <see cref="Outcome"/>, and the outcome of the paper's rule
 /// (every block from ⌊L/4⌋, <see cref="ExitCandidates.Default"/>) on the same samples, for comparison.</summary>
 public sealed record ExitPlan(double Lambda, IReadOnlyList<int> Candidates, int First, int Stride, ExitOutcome Outcome,
-    ExitOutcome PaperRule, int NLayer, double CheckBlocks)
+    ExitOutcome PaperRule, int NLayer, double CheckBlocks, ExitPlanGoal Goal = ExitPlanGoal.Cost)
 {
     /// <summary>Full depth in block equivalents: L blocks, no check.</summary>
     public double FullCost => NLayer;
 
     /// <summary>The speed-up over full depth the plan's cost allows (decode is memory-bound: cost stands for time).</summary>
     public double ExpectedSpeedup => FullCost / Outcome.CostPerToken;
+}
+
+/// <summary>What <see cref="ExitPlanner.Plan"/> minimises among the candidate sets that agree no worse than the paper's
+/// rule: <see cref="Cost"/> (default) the expected cost per token in block equivalents, checks included — what decides
+/// wall time; <see cref="Blocks"/> the blocks run per token, the paper's own measure (checks taken as free, cost breaks
+/// ties) — a plan that never saves fewer blocks than the rule, even where its checks cost more than it saves.</summary>
+public enum ExitPlanGoal
+{
+    Cost,
+    Blocks,
 }
 
 /// <summary>
@@ -26,8 +36,9 @@ public sealed record ExitPlan(double Lambda, IReadOnlyList<int> Candidates, int 
 /// and <c>skippedBlockCost</c> per skipped block (propagation's K/V projections; 0 where nothing is filled);
 /// without an exit it costs L blocks plus every check.
 /// <para><see cref="Plan"/> tries every candidate set of the form FIRST:STRIDE (k = FIRST, FIRST + STRIDE, … ≤ L−2)
-/// and the empty set, and keeps the cheapest whose agreement is at least the paper's rule's at the same λ (the empty
-/// set agrees always, so there is one); ties go to fewer checks, then to the later first block.</para>
+/// and the empty set, and keeps the cheapest (<see cref="ExitPlanGoal"/>: by cost or by blocks run) whose agreement is
+/// at least the paper's rule's at the same λ (the empty set agrees always, and so does the rule itself, so there is
+/// one); ties go to fewer checks (by blocks: to lower cost), then to the later first block.</para>
 /// <para><see cref="Guarded"/> is the default without data: candidates that cannot lose much.</para>
 /// </summary>
 public static class ExitPlanner
@@ -35,51 +46,23 @@ public static class ExitPlanner
     /// <summary>With no token exiting, the guarded default's checks cost at most this share of a full step.</summary>
     public const double GuardedWorstCaseOverhead = 0.10;
 
-    /// <summary>Replays the rule on the samples: <paramref name="topProbability"/> and <paramref name="agrees"/> are
-    /// [sample × levels] (levels = L − 1), <paramref name="candidates"/> increasing exit levels.</summary>
+    /// <summary>Replays the rule on the samples (<see cref="ExitRuleReplay.Run"/>) and prices it:
+    /// <paramref name="topProbability"/> and <paramref name="agrees"/> are [sample × levels] (levels = L − 1),
+    /// <paramref name="candidates"/> increasing exit levels.</summary>
     public static ExitOutcome Replay(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, IReadOnlyList<int> candidates,
         double lambda, double checkBlocks, double skippedBlockCost = 0)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        if (levels < 1 || topProbability.Length % levels != 0 || agrees.Length != topProbability.Length)
-            throw new ArgumentException($"{topProbability.Length} probabilities and {agrees.Length} agreement flags are not samples × {levels} levels");
-        int samples = topProbability.Length / levels, nLayer = levels + 1;
-        if (samples == 0)
+        var t = ExitRuleReplay.Run(topProbability, agrees, levels, candidates, lambda);
+        if (t.Samples == 0)
             throw new ArgumentException("no samples to plan from");
-        long blocks = 0, checks = 0, agree = 0, skipped = 0;
-        for (int i = 0; i < samples; i++)
-        {
-            int exit = -1, tried = 0;
-            foreach (int k in candidates)
-            {
-                tried++;
-                if (topProbability[i * levels + k] >= lambda)
-                {
-                    exit = k;
-                    break;
-                }
-            }
-            checks += tried;
-            if (exit >= 0)
-            {
-                blocks += exit + 1;
-                skipped += nLayer - 1 - exit;
-                agree += agrees[i * levels + exit] ? 1 : 0;
-            }
-            else
-            {
-                blocks += nLayer;
-                agree++;
-            }
-        }
-        double n = samples;
-        return new ExitOutcome(blocks / n, checks / n, agree / n, (blocks + checks * checkBlocks + skipped * skippedBlockCost) / n);
+        double n = t.Samples;
+        return new ExitOutcome(t.Blocks / n, t.Checks / n, t.Agreeing / n, (t.Blocks + t.Checks * checkBlocks + t.Skipped * skippedBlockCost) / n);
     }
 
-    /// <summary>The cheapest FIRST:STRIDE candidate set (or none) that agrees at least as often as the paper's rule at
-    /// <paramref name="lambda"/>; see the class remarks.</summary>
+    /// <summary>The cheapest FIRST:STRIDE candidate set (or none) under <paramref name="goal"/> that agrees at least as
+    /// often as the paper's rule at <paramref name="lambda"/>; see the class remarks.</summary>
     public static ExitPlan Plan(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, double lambda, double checkBlocks,
-        double skippedBlockCost = 0)
+        double skippedBlockCost = 0, ExitPlanGoal goal = ExitPlanGoal.Cost)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkBlocks);
         int nLayer = levels + 1;
@@ -98,15 +81,21 @@ public static class ExitPlanner
                 var outcome = Replay(topProbability, agrees, levels, set, lambda, checkBlocks, skippedBlockCost);
                 if (outcome.Agreement < paper.Agreement)
                     continue;
-                bool cheaper = outcome.CostPerToken < best.CostPerToken - 1e-12
-                    || (Math.Abs(outcome.CostPerToken - best.CostPerToken) <= 1e-12 && outcome.ChecksPerToken < best.ChecksPerToken);
-                if (cheaper)
+                if (Cheaper(outcome, best, goal))
                 {
                     (best, bestSet, bestFirst, bestStride) = (outcome, set, first, stride);
                 }
             }
         }
-        return new ExitPlan(lambda, bestSet, bestFirst, bestStride, best, paper, nLayer, checkBlocks);
+        return new ExitPlan(lambda, bestSet, bestFirst, bestStride, best, paper, nLayer, checkBlocks, goal);
+    }
+
+    private static bool Cheaper(ExitOutcome a, ExitOutcome b, ExitPlanGoal goal)
+    {
+        var (first, firstOfB, second, secondOfB) = goal == ExitPlanGoal.Blocks
+            ? (a.BlocksPerToken, b.BlocksPerToken, a.CostPerToken, b.CostPerToken)
+            : (a.CostPerToken, b.CostPerToken, a.ChecksPerToken, b.ChecksPerToken);
+        return first < firstOfB - 1e-12 || (Math.Abs(first - firstOfB) <= 1e-12 && second < secondOfB - 1e-12);
     }
 
     /// <summary>

@@ -31,15 +31,23 @@ internal static class SpecCycle
         // draft block only, and the verification below writes every later block of every draft cell). Shared: every
         // kept draft is decoded too, so that each verified token has its state after the draft block.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        state.Use(ExitPolicy.Fixed(draftBlock, propagate: false));
+        // gated: the pending token's decode checks the draft block in the graph — confident, it stops there (the first
+        // draft); unsure, the same decode runs on to full depth and the cycle is that token's plain full step. Later
+        // drafts always stop at the draft block (same branch, so the same graph) and are gated on the host.
+        bool gateInGraph = draftThreshold > 0 && state.Recompute is null;
+        state.Use(gateInGraph ? new ExitPolicy([draftBlock], draftThreshold, Propagate: false) : ExitPolicy.Fixed(draftBlock, propagate: false));
         var drafts = new List<int>(draftLength);
         var states = shared ? new float[(draftLength + 1) * state.Context.EmbeddingSize] : null;
         int fed = pending;
         for (int i = 0; i < draftLength + (shared ? 1 : 0); i++)
         {
+            if (i == 1 && gateInGraph)
+                state.Use(ExitPolicy.Fixed(draftBlock, propagate: false));
             var step = new LLamaBatch();
             step.Add((LLamaToken)fed, start + i, LLamaSeqId.Zero, logits: true);
-            state.Decode(step, 1, prompt: false);
+            int level = state.Decode(step, 1, prompt: false)[0];
+            if (i == 0 && gateInGraph && level != draftBlock)
+                return FullStep(state, start);
             if (states is not null)
                 NativeEarlyExit.CopyExitState(state.Context, states.AsSpan(i * state.Context.EmbeddingSize, state.Context.EmbeddingSize));
             if (drafts.Count == draftLength)
@@ -85,6 +93,17 @@ internal static class SpecCycle
             emitted.Add(state.IsEnd(full) ? EarlyExitGenerator.EndMarker : state.Emit(full, state.NLayer - 1, draftAccepted: false));
             return emitted;
         }
+    }
+
+    /// <summary>The cycle whose first draft was unsure: the pending token's decode ran to full depth, so its cell is
+    /// complete and the logits are the full model's; emits the full model's token. Its time counts as neither
+    /// drafting nor verification.</summary>
+    private static IReadOnlyList<GeneratedToken> FullStep(DecodeState state, int start)
+    {
+        int full = state.Choose(0);
+        state.Position = start + 1;
+        state.Pending = full;
+        return [state.IsEnd(full) ? EarlyExitGenerator.EndMarker : state.Emit(full, state.NLayer - 1, draftAccepted: false)];
     }
 
     /// <summary>The pending token and the drafts, resumed at <paramref name="firstBlock"/> from their states: their cells

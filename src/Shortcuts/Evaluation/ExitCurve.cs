@@ -1,3 +1,5 @@
+using LlamaJump.Engine.Generation;
+
 namespace LlamaJump.Shortcuts.Evaluation;
 
 /// <summary>One method's prediction head(s(h^k_i)) for every test sample i and exit level k = 0 … L−2, row-major
@@ -42,48 +44,14 @@ public sealed record ExitCurve(IReadOnlyList<int> Candidates, MethodExitCurve? O
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(lambdas);
-        int samples = predictions.Samples, levels = predictions.Levels, nLayer = levels + 1;
-        if (targets.Count != samples)
-        {
-            throw new ArgumentException($"{targets.Count} targets for {samples} samples");
-        }
-        if (candidates.Any(k => k < 0 || k >= levels))
-        {
-            throw new ArgumentException($"a candidate block is outside the exit levels 0..{levels - 1}");
-        }
+        int samples = predictions.Samples, levels = predictions.Levels;
+        var recorded = ExitSamples.From(predictions, targets);
         var points = new List<ExitCurvePoint>(lambdas.Count);
         foreach (double lambda in lambdas)
         {
-            long blocks = 0, checks = 0, agree = 0;
-            var histogram = new int[nLayer];
-            for (int i = 0; i < samples; i++)
-            {
-                int exit = -1, tried = 0;
-                foreach (int k in candidates)
-                {
-                    tried++;
-                    if (predictions.TopProbability[i * levels + k] >= lambda)
-                    {
-                        exit = k;
-                        break;
-                    }
-                }
-                checks += tried;
-                if (exit >= 0)
-                {
-                    blocks += exit + 1;
-                    agree += predictions.Argmax[i * levels + exit] == targets[i] ? 1 : 0;
-                    histogram[exit]++;
-                }
-                else
-                {
-                    blocks += nLayer;
-                    agree++;
-                    histogram[nLayer - 1]++;
-                }
-            }
+            var t = ExitRuleReplay.Run(recorded.TopProbability, recorded.Agrees, levels, candidates, lambda);
             double n = Math.Max(samples, 1);
-            points.Add(new ExitCurvePoint(lambda, blocks / n, checks / n, agree / n, histogram));
+            points.Add(new ExitCurvePoint(lambda, t.Blocks / n, t.Checks / n, t.Agreeing / n, t.ExitHistogram));
         }
         var bins = new List<IReadOnlyList<int>>(levels);
         for (int k = 0; k < levels; k++)

@@ -35,6 +35,26 @@ public sealed class GatedSpecTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_cycle_whose_first_draft_is_unsure_is_one_full_depth_decode()
+    {
+        // threshold 1: a random jump's top probability never reaches it, so every cycle's first draft is unsure; the
+        // check runs in the pending token's decode, which then goes on to full depth: no verification, and exactly L
+        // blocks per token (a separate draft decode verified at full depth would add the draft block's k + 1)
+        using var session = ExitFixtures.Open(TestPaths.Stories260K);
+        var generator = new EarlyExitGenerator(session, ExitFixtures.RandomJump(session.NEmbd));
+        const string prompt = "Once upon a time, there was a little girl named Lily.";
+        var (full, _) = ExitFixtures.Generate(generator, session, new GenerationSettings(GenerationMode.Full), 120, prompt);
+        var (gated, stats) = ExitFixtures.Generate(generator, session,
+            new GenerationSettings(GenerationMode.Spec, ExitLayer: 1, DraftLength: 4, DraftThreshold: 1f), 120, prompt);
+
+        output.WriteLine($"gated at 1: {stats.BlocksPerToken:0.000} blocks per token, {stats.Drafted} drafts, {stats.Tokens} tokens");
+        stats.Drafted.Should().Be(0);
+        (stats.SharedVerifications + stats.FullVerifications).Should().Be(0);
+        stats.BlocksExecuted.Should().Be((long)stats.Tokens * session.NLayer);
+        SpecEquality.AssertStrictlyEqual(session, session.Tokenize(prompt), ExitFixtures.Ids(full), ExitFixtures.Ids(gated));
+    }
+
+    [Fact]
     public void Where_the_jump_agrees_gated_drafts_are_accepted_and_the_output_equals_full()
     {
         var model = QuietModel.Shared;

@@ -65,6 +65,34 @@ public sealed class ExitPlannerTests
         plan.Outcome.Should().Be(new ExitOutcome(4, 0, 1, 4));
     }
 
+    [Fact]
+    public void By_blocks_the_plan_never_runs_more_blocks_than_the_papers_rule_even_where_checks_cost_more()
+    {
+        // checks as dear as the whole model: by cost nothing pays (none); by blocks, the fewest blocks among the sets
+        // agreeing ≥ the rule's 0.75: the rule's own {1, 2} at 2.75 ({1}: 3, {2} and {0}: 3.25; {0, 1, 2} and
+        // {0, 2} agree 0.5)
+        var byCost = ExitPlanner.Plan(Top, Agrees, levels: 3, lambda: 0.5, checkBlocks: 4);
+        var byBlocks = ExitPlanner.Plan(Top, Agrees, levels: 3, lambda: 0.5, checkBlocks: 4, goal: ExitPlanGoal.Blocks);
+        byCost.Candidates.Should().BeEmpty();
+        byBlocks.Goal.Should().Be(ExitPlanGoal.Blocks);
+        byBlocks.Candidates.Should().Equal(1, 2);
+        byBlocks.Outcome.BlocksPerToken.Should().Be((2 + 2 + 3 + 4) / 4.0);
+        byBlocks.Outcome.BlocksPerToken.Should().BeLessThanOrEqualTo(byBlocks.PaperRule.BlocksPerToken);
+        byBlocks.Outcome.Agreement.Should().BeGreaterThanOrEqualTo(byBlocks.PaperRule.Agreement);
+    }
+
+    [Fact]
+    public void The_shared_replay_counts_exits_per_block_and_skipped_blocks()
+    {
+        var t = ExitRuleReplay.Run(Top, Agrees, levels: 3, candidates: [0, 2], lambda: 0.5);
+        t.Samples.Should().Be(4);
+        t.ExitHistogram.Should().Equal(1, 0, 2, 1); // sample 0 at 0; 1 and 2 at 2; 3 at full depth (index L − 1)
+        t.Skipped.Should().Be(3 + 1 + 1);
+        t.Agreeing.Should().Be(2);
+        var outside = () => ExitRuleReplay.Run(Top, Agrees, levels: 3, candidates: [3], lambda: 0.5);
+        outside.Should().Throw<ArgumentException>().WithMessage("*outside the exit levels*");
+    }
+
     [Theory]
     [InlineData(24, 2.6, new[] { 11 })] // the random 24×1024 model: one candidate, the middle block
     [InlineData(32, 0.65, new[] { 15, 19, 23, 27 })] // a 7B shape: ⌊3.2 / 0.65⌋ = 4 candidates in 15 … 28
