@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AwesomeAssertions;
 using LlamaJump.Shortcuts;
+using LlamaJump.Tests.Native.Shortcuts;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -12,7 +13,10 @@ namespace LlamaJump.Tests.Native.Torch;
 /// <summary>
 /// TorchSharp loads from the test output and computes; the build step (eng/TorchSharpGlibcxx.targets)
 /// left the output's libLibTorchSharp.so in the state the loaded libstdc++ needs (devices: TorchDeviceTests).
+/// It sets libtorch's process-wide seed and thread count, so it runs in the training collection, never beside a test
+/// that trains (the quiet models' jumps are trained by the first test that needs them, outside the collection).
 /// </summary>
+[Collection(TrainingCollection.Name)]
 public sealed partial class TorchSharpLoadTests
 {
     [Fact]
