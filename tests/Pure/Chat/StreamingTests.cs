@@ -104,6 +104,8 @@ public sealed class StreamingTests
         GenerationStats? last = null;
         while (received.Count < count)
         {
+            // read before taking: a producer that had finished by then left everything it added in the buffer
+            bool producerDone = !producer.IsAlive;
             var (tokens, stats) = buffer.Take();
             if (tokens.Count > 0)
             {
@@ -113,7 +115,7 @@ public sealed class StreamingTests
                 last = stats;
             }
             received.AddRange(tokens.Select(t => t.Id));
-            if (!producer.IsAlive && tokens.Count == 0 && received.Count < count)
+            if (producerDone && tokens.Count == 0 && received.Count < count)
             {
                 throw new InvalidOperationException($"{count - received.Count} tokens were lost");
             }
