@@ -118,6 +118,50 @@ public sealed class ExitPlanTests(PlannedStories planned) : IClassFixture<Planne
     }
 
     [Fact]
+    public void Teacher_forced_on_evals_own_samples_the_online_sweep_is_the_offline_curve()
+    {
+        var result = Cli.Run(Cli.Launcher, ["bench", "exit", "--jumps", planned.Jumps, "--plan", planned.ResultsJson, "--dump", planned.Dump,
+            "--dump-samples", "60", "--tokens", "4", "--repeats", "1", "--lambdas", "0.3,0.6", "--json"], Env);
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var points = json.RootElement.GetProperty("teacher_forced_sweep").EnumerateArray().ToList();
+        points.Select(p => p.GetProperty("history").GetString()).Should().Equal("full-depth", "propagate", "recompute", "full-depth", "propagate", "recompute");
+        foreach (var p in points)
+        {
+            p.GetProperty("samples").GetInt32().Should().Be(60);
+            p.GetProperty("blocks_per_token").GetDouble().Should().BeInRange(1, 5);
+            if (p.GetProperty("history").GetString() != "full-depth")
+                continue;
+            // the dump's own context: the native exit sees the states eval replayed (up to f16 storage), sample by sample
+            p.GetProperty("same_exit").GetDouble().Should().BeGreaterThanOrEqualTo(0.95, p.ToString());
+            p.GetProperty("blocks_per_token").GetDouble().Should().BeApproximately(p.GetProperty("offline_blocks_per_token").GetDouble(), 0.1, p.ToString());
+            p.GetProperty("agreement").GetDouble().Should().BeApproximately(p.GetProperty("offline_agreement").GetDouble(), 0.05, p.ToString());
+            p.GetProperty("full_depth_agreement").ValueKind.Should().NotBe(JsonValueKind.Undefined);
+        }
+        // the offline replay of λ 0.3 exits more than that of 0.6 (the rule is monotone in λ)
+        points[0].GetProperty("offline_blocks_per_token").GetDouble().Should().BeLessThanOrEqualTo(points[3].GetProperty("offline_blocks_per_token").GetDouble());
+    }
+
+    [Fact]
+    public void A_dump_other_than_the_evaluated_one_or_without_a_plan_is_refused()
+    {
+        string[] bench = ["bench", "exit", "--jumps", planned.Jumps, "--tokens", "2", "--repeats", "1", "--lambdas", "0.5"];
+        Refused(Cli.Run(Cli.Launcher, [.. bench, "--dump", planned.Dump], Env), "--dump needs --plan");
+        Refused(Cli.Run(Cli.Launcher, [.. bench, "--plan", planned.ResultsJson, "--dump", Path.Combine(planned.Directory, "no-dump")], Env), "no such directory");
+
+        string reseeded = Path.Combine(planned.Directory, "reseeded");
+        Directory.CreateDirectory(reseeded);
+        var node = JsonNode.Parse(File.ReadAllText(planned.ResultsJson))!;
+        node["dump"]!["seed"] = 6;
+        File.WriteAllText(Path.Combine(reseeded, "results.json"), node.ToJsonString());
+        File.Copy(Path.Combine(planned.Results, "exit-samples.safetensors"), Path.Combine(reseeded, "exit-samples.safetensors"));
+        Refused(Cli.Run(Cli.Launcher, [.. bench, "--plan", Path.Combine(reseeded, "results.json"), "--dump", planned.Dump], Env),
+            "is not the dump --plan's results were evaluated on");
+        Refused(Cli.Run(Cli.Launcher, [.. bench, "--plan", planned.ResultsJson, "--dump", planned.Dump, "--dump-samples", "0"], Env), "--dump-samples must be positive");
+    }
+
+    [Fact]
     public void Results_of_another_model_or_jump_file_and_incomplete_plans_are_refused()
     {
         string other = Path.Combine(planned.Directory, "other-model");

@@ -40,6 +40,10 @@ public sealed record ExitBenchmarkResult(ModelInfo Model, string JumpFile, int J
     IReadOnlyList<int>? GuardedCandidates = null, IReadOnlyList<PlannedSweepPoint>? PlannedSweep = null,
     IReadOnlyList<ExitOutcome>? OfflineSweep = null)
 {
+    /// <summary>With --dump: the sweep teacher-forced on the evaluation's own test samples, per λ and fill, beside the
+    /// offline replay on the same samples (null without).</summary>
+    public IReadOnlyList<ForcedSweepPoint>? ForcedSweep { get; init; }
+
     /// <summary>The smallest blocks per token among sweep points with agreement ≥ 95 %, as blocks saved, and its λ.</summary>
     public (double Saved, float Lambda)? Headline => HeadlineOf(Sweep);
 
@@ -50,9 +54,12 @@ public sealed record ExitBenchmarkResult(ModelInfo Model, string JumpFile, int J
         .Select(p => ((double Saved, float Lambda)?)(1 - p.BlocksPerToken / Model.BlockCount, p.Lambda)).FirstOrDefault();
 }
 
-/// <summary>The options of <c>bench exit</c>: the model and its jump file (null: found beside it), tokens per run, repeats, a fixed exit block (null: the λ sweep), the λ values, the spec draft length, threads, and an evaluation's results.json to plan exit mode from (null: no planned rows) with the λ of its rows.</summary>
+/// <summary>The options of <c>bench exit</c>: the model and its jump file (null: found beside it), tokens per run, repeats, a fixed exit block (null: the λ sweep), the λ values, the spec draft length, threads, and an evaluation's results.json to plan exit mode from (null: no planned rows) with the λ of its rows; with the plan, the dump that evaluation scored (null: no teacher-forced sweep) and how many of its test samples the teacher-forced sweep runs.</summary>
 public sealed record ExitBenchOptions(string Model, string? JumpsPath, int Tokens, int Repeats, int? ExitLayer, IReadOnlyList<float> Lambdas, int? DraftLength, int? Threads,
-    string? Plan = null, float PlanLambda = 0.9f, ExitPlanGoal PlanGoal = ExitPlanGoal.Cost);
+    string? Plan = null, float PlanLambda = 0.9f, ExitPlanGoal PlanGoal = ExitPlanGoal.Cost, string? Dump = null, int DumpSamples = ExitBenchOptions.DefaultDumpSamples)
+{
+    public const int DefaultDumpSamples = 500;
+}
 
 /// <summary>
 /// <c>llamajump bench exit</c>: every mode run on the same session and prompts, in alternating order over the
@@ -71,7 +78,9 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
 
     public ExitBenchmarkResult Execute(JobContext context, CancellationToken cancel)
     {
-        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads, planPath, planLambda, _) = options;
+        var (model, jumpsPath, tokens, repeats, exitLayer, lambdas, draftLength, threads, planPath, planLambda, _, dumpPath, dumpSamples) = options;
+        if (dumpPath is not null && planPath is null)
+            throw new UserInputException("--dump needs --plan: the teacher-forced sweep is compared with that evaluation's offline replay");
         var models = context.Models;
         var log = context.Log;
         string path = models.Resolve(model);
@@ -121,6 +130,7 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         cases.Add(new($"exit, λ {planLambda:0.##}, guarded default ({string.Join(",", guarded)})",
             new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: guarded), null));
         var planSource = planPath is null ? null : ExitPlanning.Load(planPath, path, info, set, fill, options.PlanGoal);
+        var forcedSamples = dumpPath is null ? null : TeacherForcedSweep.TestSamples(dumpPath, planSource!, dumpSamples);
         if (planSource is not null)
         {
             var plan = planSource.At(planLambda);
@@ -168,7 +178,20 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
             }
         }
         var offline = planSource is null ? null : sweep.Select(p => planSource.PaperRuleAt(p.Lambda)).ToList();
-        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep, guarded, planned, offline);
+        IReadOnlyList<ForcedSweepPoint>? forced = null;
+        if (forcedSamples is not null)
+        {
+            // the dump's own context (online must equal offline up to rounding), then generation's under each fill
+            ForcedHistory[] histories = propagates
+                ? [ForcedHistory.FullDepth, ForcedHistory.Propagate, ForcedHistory.Recompute]
+                : [ForcedHistory.FullDepth, ForcedHistory.Recompute];
+            log.WriteLine($"bench exit: teacher-forced sweep on {forcedSamples.Count} test samples of {dumpPath}");
+            forced = TeacherForcedSweep.Run(generator, forcedSamples, planSource!, lambdas, candidates, histories, cancel);
+        }
+        return new ExitBenchmarkResult(info, set.Source!, set.Ojfa, tokens, prompts.Count, repeats, results, candidates, sweep, guarded, planned, offline)
+        {
+            ForcedSweep = forced,
+        };
     }
 
     /// <summary>The λ sweep: for each λ, every prompt generated greedily in exit mode at <paramref name="candidates"/>

@@ -10,7 +10,8 @@ namespace LlamaJump.App.Bench;
 /// <c>acceptance</c>) — and <c>sweep</c>, one per λ (<c>lambda</c>, <c>blocks_per_token</c>, <c>blocks_saved</c>,
 /// <c>agreement</c>, <c>same_sequence</c>, <c>tokens_per_second</c>); then <c>guarded_candidates</c> (generate's default
 /// candidates) and, with <c>--plan</c>, <c>planned_sweep</c> (per λ its planned <c>candidates</c>, the measured keys of
-/// <c>sweep</c>, and <c>expected_blocks_per_token</c> and <c>expected_agreement</c> from the plan). Keys in this order; a
+/// <c>sweep</c>, and <c>expected_blocks_per_token</c> and <c>expected_agreement</c> from the plan); with <c>--dump</c>,
+/// <c>teacher_forced_sweep</c> (per λ and history, online on eval's test samples beside the offline replay of them). Keys in this order; a
 /// value that does not apply (the ideal of an unmodelled row, acceptance outside spec) is null.
 /// </summary>
 public static class ExitBenchmarkJson
@@ -103,6 +104,25 @@ public static class ExitBenchmarkJson
                     w.WriteNumber("tokens_per_second", p.Measured.TokensPerSecond);
                     w.WriteNumber("expected_blocks_per_token", p.Plan.Outcome.BlocksPerToken);
                     w.WriteNumber("expected_agreement", p.Plan.Outcome.Agreement);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            if (r.ForcedSweep is { } forced)
+            {
+                w.WriteStartArray("teacher_forced_sweep");
+                foreach (var p in forced)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("lambda", Math.Round(p.Lambda, 4));
+                    w.WriteString("history", p.History.Name());
+                    w.WriteNumber("samples", p.Samples);
+                    w.WriteNumber("blocks_per_token", p.BlocksPerToken);
+                    w.WriteNumber("agreement", p.Agreement);
+                    w.NumberOrNull("full_depth_agreement", p.FullDepthAgreement);
+                    w.WriteNumber("same_exit", p.SameExit);
+                    w.WriteNumber("offline_blocks_per_token", p.Offline.BlocksPerToken);
+                    w.WriteNumber("offline_agreement", p.Offline.Agreement);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

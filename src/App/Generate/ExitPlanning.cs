@@ -14,7 +14,8 @@ namespace LlamaJump.App.Generate;
 /// <c>--plan results.json</c>, <see cref="ExitPlanner.Plan"/> on the OJFA jump's exit samples eval wrote beside it
 /// (exit-samples.safetensors) at the user's λ; without, <see cref="ExitPlanner.Guarded"/>. The check's cost in blocks
 /// is the jump's and the head's weight bytes over one block's (<see cref="ExitCostModel"/>), a skipped block's fill
-/// cost its K and V projections' bytes under propagation (0 under recompute).
+/// cost its K and V projections' bytes under propagation (0 under recompute, where instead the token after an
+/// exit runs to full depth).
 /// </summary>
 public static class ExitPlanning
 {
@@ -60,7 +61,7 @@ public static class ExitPlanning
         var samples = SamplesBeside(resultsPath, sha, set.Ojfa, info.BlockCount - 1, out string? problem)
             ?? throw new UserInputException($"--plan: {problem}");
         var cost = ExitCostModel.Read(modelPath, set.OjfaJump.Rank);
-        return new ExitPlanSource(samples, CheckBlocks(cost), SkippedBlockCost(cost, fill), goal);
+        return new ExitPlanSource(samples, CheckBlocks(cost), SkippedBlockCost(cost, fill), goal, fill == KvFill.Recompute) { Dump = report.Dump, ModelSha256 = sha };
     }
 
     /// <summary>The exit samples beside <paramref name="resultsPath"/> when they were recorded for this model, OJFA jump
@@ -101,13 +102,23 @@ public static class ExitPlanning
 
 /// <summary>Exit samples checked against a model and jump file, with that model's check and fill costs in blocks:
 /// plans exit mode at any λ (<see cref="ExitPlanning.Load"/>).</summary>
-public sealed record ExitPlanSource(ExitSamples Samples, double CheckBlocks, double SkippedBlockCost, ExitPlanGoal Goal = ExitPlanGoal.Cost)
+/// <param name="FullDepthAfterExit">the fill is recompute: the token after an exit runs to full depth
+/// (<see cref="ExitRuleReplay"/>)</param>
+public sealed record ExitPlanSource(ExitSamples Samples, double CheckBlocks, double SkippedBlockCost, ExitPlanGoal Goal = ExitPlanGoal.Cost,
+    bool FullDepthAfterExit = false)
 {
+    /// <summary>The dump whose test split the samples were recorded on, as results.json names it (null: not known).</summary>
+    public ReportDump? Dump { get; init; }
+
+    /// <summary>The SHA-256 of the model the samples were recorded on (null: not known).</summary>
+    public string? ModelSha256 { get; init; }
+
     public ExitPlan At(double lambda) =>
-        ExitPlanner.Plan(Samples.TopProbability, Samples.Agrees, Samples.Levels, lambda, CheckBlocks, SkippedBlockCost, Goal);
+        ExitPlanner.Plan(Samples.TopProbability, Samples.Agrees, Samples.Levels, lambda, CheckBlocks, SkippedBlockCost, Goal, FullDepthAfterExit);
 
     /// <summary>The paper's rule (every block from ⌊L/4⌋) replayed on these samples at <paramref name="lambda"/>: what
     /// the offline curve predicts for the online sweep.</summary>
     public ExitOutcome PaperRuleAt(double lambda) =>
-        ExitPlanner.Replay(Samples.TopProbability, Samples.Agrees, Samples.Levels, ExitCandidates.Default(Samples.Levels + 1), lambda, CheckBlocks, SkippedBlockCost);
+        ExitPlanner.Replay(Samples.TopProbability, Samples.Agrees, Samples.Levels, ExitCandidates.Default(Samples.Levels + 1), lambda, CheckBlocks,
+            SkippedBlockCost, FullDepthAfterExit);
 }

@@ -23,20 +23,25 @@ public static class BenchExitCommand
         var plan = new Option<string?>("--plan") { Description = "results.json of llamajump eval: adds rows at --plan-lambda for the paper's rule and the planned candidates, and the sweep again at each λ's planned candidates" };
         var planLambda = new Option<float>("--plan-lambda") { Description = "λ of the guarded default's row and of the planned rows", DefaultValueFactory = _ => 0.9f };
         var planGoal = PlanGoalOption.Create();
+        var dump = new Option<string?>("--dump") { Description = "With --plan: the dump that evaluation scored; the λ sweep runs again teacher-forced on its test samples, beside the offline replay of the same samples" };
+        var dumpSamples = new Option<int>("--dump-samples") { Description = "Test samples of --dump the teacher-forced sweep runs (the first N)", DefaultValueFactory = _ => ExitBenchOptions.DefaultDumpSamples };
         var json = new Option<bool>("--json") { Description = "Print the llamajump.bench-exit/1 JSON object (rows and sweep) instead of the tables" };
         var command = new Command("exit", "Early-exit speed-ups against full depth and the ideal, and the λ sweep")
         {
-            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, plan, planLambda, planGoal, json,
+            model, jumps, tokens, repeats, exitLayer, lambdas, draftLength, threads, plan, planLambda, planGoal, dump, dumpSamples, json,
         };
         command.SetAction(parse => JobRunner.Run(context, () =>
         {
             if (parse.GetValue(tokens) < 1 || parse.GetValue(repeats) < 1)
                 throw new UserInputException("--tokens and --repeats must be positive");
+            if (parse.GetValue(dumpSamples) < 1)
+                throw new UserInputException("--dump-samples must be positive");
             var sweep = LambdaList.Parse(parse.GetValue(lambdas)!, allowEmpty: true);
             using var interruption = new Interruption(context.Error);
             var result = new ExitBenchmark(new ExitBenchOptions(parse.GetValue(model)!, parse.GetValue(jumps), parse.GetValue(tokens),
                 parse.GetValue(repeats), parse.GetValue(exitLayer), sweep, parse.GetValue(draftLength), parse.GetValue(threads),
-                parse.GetValue(plan), PlanLambda(parse.GetValue(planLambda)), PlanGoalOption.Parse(parse.GetValue(planGoal)!)))
+                parse.GetValue(plan), PlanLambda(parse.GetValue(planLambda)), PlanGoalOption.Parse(parse.GetValue(planGoal)!),
+                parse.GetValue(dump), parse.GetValue(dumpSamples)))
                 .Execute(context, interruption.Token);
             if (parse.GetValue(json))
                 context.Out.WriteLine(ExitBenchmarkJson.Write(result));
@@ -89,6 +94,7 @@ public static class BenchExitCommand
         }
         TextTable.Write(o, header, sweepRows, Enumerable.Range(0, header.Length).ToHashSet());
         o.WriteLine(Headline(r.Headline, inv));
+        PrintForced(o, r, inv);
         if (r.PlannedSweep is not { } planned)
             return;
         o.WriteLine();
@@ -108,6 +114,31 @@ public static class BenchExitCommand
             new HashSet<int> { 0, 2, 3, 4, 5, 6, 7 });
         o.WriteLine(Headline(r.PlannedHeadline, inv).Replace("blocks saved", "planned: blocks saved", StringComparison.Ordinal));
     }
+
+    private static void PrintForced(TextWriter o, ExitBenchmarkResult r, CultureInfo inv)
+    {
+        if (r.ForcedSweep is not { Count: > 0 } forced)
+            return;
+        o.WriteLine();
+        o.WriteLine($"λ sweep teacher-forced on {forced[0].Samples} of eval's test samples (--dump), online beside the offline replay of the same samples:");
+        var rows = forced.Select(p => (IReadOnlyList<string>)
+        [
+            p.Lambda.ToString("0.00", inv),
+            p.History.Name(),
+            p.BlocksPerToken.ToString("0.00", inv),
+            p.Agreement.ToString("P1", inv),
+            p.FullDepthAgreement is { } f ? f.ToString("P1", inv) : "—",
+            p.Offline.BlocksPerToken.ToString("0.00", inv),
+            p.Offline.Agreement.ToString("P1", inv),
+            (p.BlocksPerToken - p.Offline.BlocksPerToken).ToString("+0.00;-0.00;0.00", inv),
+            (p.Agreement - p.Offline.Agreement).ToString("+0.000;-0.000;0.000", inv),
+            p.SameExit.ToString("P1", inv),
+        ]).ToList();
+        o.WriteLine("(history: the tokens before the sample's last at full depth, as dumped, or in exit mode with that fill, as generated)");
+        TextTable.Write(o, ["λ", "history", "blocks/token", "agreement", "at full depth", "offline blocks/token", "offline agreement", "Δ blocks", "Δ agreement", "same exit block"], rows,
+            new HashSet<int> { 0, 2, 3, 4, 5, 6, 7, 8, 9 });
+    }
+
 
     private static float PlanLambda(float lambda) => lambda is >= 0 and <= 1
         ? lambda

@@ -267,6 +267,15 @@ public sealed class EarlyExitGenerator : ITokenGenerator
     /// choose the next. An end-of-generation token is not emitted (empty result ends the run).</summary>
     private GeneratedToken Step(DecodeState state, GenerationSettings settings)
     {
+        var (level, row) = Feed(state, settings);
+        state.Pending = state.Choose(row);
+        return state.IsEnd(state.Pending) ? EndMarker : state.Emit(state.Pending, level, settings.Mode == GenerationMode.Spec ? false : null);
+    }
+
+    /// <summary>Decodes the pending token at the next position (after the recompute of an exited one) under
+    /// <paramref name="settings"/>; returns its exit block and the batch row holding its logits.</summary>
+    private (int Level, int Row) Feed(DecodeState state, GenerationSettings settings)
+    {
         state.Use(settings.Mode == GenerationMode.Exit ? PolicyFor(settings) : ExitPolicy.Off);
         var batch = new LLamaBatch();
         if (state.Recompute is { } redo)
@@ -280,8 +289,45 @@ public sealed class EarlyExitGenerator : ITokenGenerator
         int[] levels = state.Decode(batch, 1, prompt: false);
         NoteExit(state, levels[0], fed, state.Position, FillFor(settings));
         state.Position++;
-        state.Pending = state.Choose(batch.TokenCount - 1);
-        return state.IsEnd(state.Pending) ? EndMarker : state.Emit(state.Pending, levels[0], settings.Mode == GenerationMode.Spec ? false : null);
+        return (levels[0], batch.TokenCount - 1);
+    }
+
+    /// <summary>
+    /// Exit mode teacher-forced: <paramref name="tokens"/> (BOS first) are fed from an empty cache as if each had been
+    /// chosen, and the last one is decoded alone under <paramref name="settings"/> (exit mode). The tokens before it are
+    /// decoded either one per decode under the same settings — so they exit and fill their skipped blocks (propagate or
+    /// recompute) and are attended to exactly as in generation — or, with <paramref name="historyAtFullDepth"/>, in one
+    /// full-depth batch, as a dump decodes them. Returns the last token's exit block (n_layer − 1: none) and the greedy
+    /// choice after it. Leaves the cache unrecorded (<see cref="ModelSession.CachedTokens"/> empty).
+    /// </summary>
+    /// <exception cref="ArgumentException">no tokens, more than the context holds, or settings exit mode cannot run</exception>
+    public (int ExitLayer, int Next) ForcedExit(IReadOnlyList<int> tokens, GenerationSettings settings, bool historyAtFullDepth = false)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        if (settings.Mode != GenerationMode.Exit)
+            throw new ArgumentException("a teacher-forced exit runs exit mode");
+        if (tokens.Count == 0 || tokens.Count > _session.Options.ContextSize)
+            throw new ArgumentException($"{tokens.Count} tokens for a context of {_session.Options.ContextSize}", nameof(tokens));
+        Validate(settings);
+        _session.ClearMemory();
+        var state = new DecodeState(_session, pipeline: null); // greedy: the choice is the argmax
+        int first = 0;
+        if (historyAtFullDepth && tokens.Count > 1)
+        {
+            state.Use(ExitPolicy.Off);
+            var batch = new LLamaBatch();
+            for (int i = 0; i < tokens.Count - 1; i++)
+                batch.Add((LLamaToken)tokens[i], i, LLamaSeqId.Zero, logits: false);
+            state.Decode(batch, 0, prompt: true);
+            state.Position = first = tokens.Count - 1;
+        }
+        int level = 0, row = 0;
+        for (int i = first; i < tokens.Count; i++)
+        {
+            state.Pending = tokens[i];
+            (level, row) = Feed(state, settings);
+        }
+        return (level, state.Choose(row));
     }
 
     /// <summary>A token whose decode exited early is remembered for recompute when the fill is recompute.</summary>

@@ -34,7 +34,8 @@ public enum ExitPlanGoal
 /// full model's top-1. A token exits at the first candidate whose top probability is ≥ λ (the paper's rule) and
 /// costs k + 1 blocks, one check per candidate tried (a check costs <c>checkBlocks</c> blocks: the jump and the head)
 /// and <c>skippedBlockCost</c> per skipped block (propagation's K/V projections; 0 where nothing is filled);
-/// without an exit it costs L blocks plus every check.
+/// without an exit it costs L blocks plus every check. Under recompute (<c>fullDepthAfterExit</c>) the token after an
+/// exit runs to full depth with the exited token's recompute and checks nothing (<see cref="ExitRuleReplay"/>).
 /// <para><see cref="Plan"/> tries every candidate set of the form FIRST:STRIDE (k = FIRST, FIRST + STRIDE, … ≤ L−2)
 /// and the empty set, and keeps the cheapest (<see cref="ExitPlanGoal"/>: by cost or by blocks run) whose agreement is
 /// at least the paper's rule's at the same λ (the empty set agrees always, and so does the rule itself, so there is
@@ -50,9 +51,9 @@ public static class ExitPlanner
     /// <paramref name="topProbability"/> and <paramref name="agrees"/> are [sample × levels] (levels = L − 1),
     /// <paramref name="candidates"/> increasing exit levels.</summary>
     public static ExitOutcome Replay(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, IReadOnlyList<int> candidates,
-        double lambda, double checkBlocks, double skippedBlockCost = 0)
+        double lambda, double checkBlocks, double skippedBlockCost = 0, bool fullDepthAfterExit = false)
     {
-        var t = ExitRuleReplay.Run(topProbability, agrees, levels, candidates, lambda);
+        var t = ExitRuleReplay.Run(topProbability, agrees, levels, candidates, lambda, fullDepthAfterExit);
         if (t.Samples == 0)
             throw new ArgumentException("no samples to plan from");
         double n = t.Samples;
@@ -62,14 +63,14 @@ public static class ExitPlanner
     /// <summary>The cheapest FIRST:STRIDE candidate set (or none) under <paramref name="goal"/> that agrees at least as
     /// often as the paper's rule at <paramref name="lambda"/>; see the class remarks.</summary>
     public static ExitPlan Plan(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, double lambda, double checkBlocks,
-        double skippedBlockCost = 0, ExitPlanGoal goal = ExitPlanGoal.Cost)
+        double skippedBlockCost = 0, ExitPlanGoal goal = ExitPlanGoal.Cost, bool fullDepthAfterExit = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkBlocks);
         int nLayer = levels + 1;
-        var paper = Replay(topProbability, agrees, levels, ExitCandidates.Default(nLayer), lambda, checkBlocks, skippedBlockCost);
+        var paper = Replay(topProbability, agrees, levels, ExitCandidates.Default(nLayer), lambda, checkBlocks, skippedBlockCost, fullDepthAfterExit);
         IReadOnlyList<int> bestSet = [];
         int bestFirst = -1, bestStride = 0;
-        var best = Replay(topProbability, agrees, levels, [], lambda, checkBlocks, skippedBlockCost);
+        var best = Replay(topProbability, agrees, levels, [], lambda, checkBlocks, skippedBlockCost, fullDepthAfterExit);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int first = levels - 1; first >= 0; first--)
         {
@@ -78,7 +79,7 @@ public static class ExitPlanner
                 var set = ExitCandidates.FromStride(nLayer, first, stride);
                 if (!seen.Add(string.Join(',', set)))
                     continue; // a longer stride that leaves only FIRST again
-                var outcome = Replay(topProbability, agrees, levels, set, lambda, checkBlocks, skippedBlockCost);
+                var outcome = Replay(topProbability, agrees, levels, set, lambda, checkBlocks, skippedBlockCost, fullDepthAfterExit);
                 if (outcome.Agreement < paper.Agreement)
                     continue;
                 if (Cheaper(outcome, best, goal))

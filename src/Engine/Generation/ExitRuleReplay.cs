@@ -9,14 +9,19 @@ public sealed record ExitRuleTotals(int Samples, long Blocks, long Checks, long 
 /// <summary>
 /// The one replay of exit mode's rule on recorded samples, shared by the offline λ curve (eval's exit_curve) and the
 /// planner: a token exits at the first candidate block k whose jumped top softmax probability is ≥ λ and emits that
-/// prediction; with none, the last block (the full model) produces it.
+/// prediction; with none, the last block (the full model) produces it. Under recompute the token after an exited one
+/// is decoded together with that token's recompute, and a two-token decode never exits: replayed with
+/// <c>fullDepthAfterExit</c>, the sample after an exited one (in recorded order, a random order of contexts) runs to
+/// full depth without checks.
 /// </summary>
 public static class ExitRuleReplay
 {
     /// <param name="topProbability">[sample × levels] the jump's top probability at exit level k (levels = L − 1)</param>
     /// <param name="agrees">[sample × levels] whether that prediction is the full model's top-1</param>
     /// <param name="candidates">increasing exit levels, each in 0 … levels − 1</param>
-    public static ExitRuleTotals Run(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, IReadOnlyList<int> candidates, double lambda)
+    /// <param name="fullDepthAfterExit">recompute's rule: no exit (and no check) for the token after an exit</param>
+    public static ExitRuleTotals Run(ReadOnlySpan<float> topProbability, ReadOnlySpan<bool> agrees, int levels, IReadOnlyList<int> candidates, double lambda,
+        bool fullDepthAfterExit = false)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         if (levels < 1 || topProbability.Length % levels != 0 || agrees.Length != topProbability.Length)
@@ -26,20 +31,14 @@ public static class ExitRuleReplay
         int samples = topProbability.Length / levels, nLayer = levels + 1;
         long blocks = 0, checks = 0, agree = 0, skipped = 0;
         var histogram = new int[nLayer];
+        bool exited = false;
         for (int i = 0; i < samples; i++)
         {
-            int exit = -1, tried = 0;
-            foreach (int k in candidates)
-            {
-                tried++;
-                if (topProbability[i * levels + k] >= lambda)
-                {
-                    exit = k;
-                    break;
-                }
-            }
+            int tried = 0;
+            int exit = fullDepthAfterExit && exited ? levels : Exit(topProbability.Slice(i * levels, levels), candidates, lambda, out tried);
+            exited = exit < levels;
             checks += tried;
-            if (exit >= 0)
+            if (exit < levels)
             {
                 blocks += exit + 1;
                 skipped += nLayer - 1 - exit;
@@ -54,5 +53,23 @@ public static class ExitRuleReplay
             }
         }
         return new ExitRuleTotals(samples, blocks, checks, agree, skipped, histogram);
+    }
+
+    /// <summary>The block one sample exits at under the rule: the first of <paramref name="candidates"/> (increasing)
+    /// whose top probability in <paramref name="topProbability"/> (one per exit level) is ≥ λ; without one, the
+    /// number of exit levels (= L − 1, the last block: no exit) — the exit block exit mode reports.</summary>
+    public static int ExitOf(ReadOnlySpan<float> topProbability, IReadOnlyList<int> candidates, double lambda) =>
+        Exit(topProbability, candidates, lambda, out _);
+
+    private static int Exit(ReadOnlySpan<float> topProbability, IReadOnlyList<int> candidates, double lambda, out int tried)
+    {
+        tried = 0;
+        foreach (int k in candidates)
+        {
+            tried++;
+            if (topProbability[k] >= lambda)
+                return k;
+        }
+        return topProbability.Length;
     }
 }

@@ -17,4 +17,11 @@ public sealed record ExitSamples(int Samples, int Levels, float[] TopProbability
             agrees[i] = predictions.Argmax[i] == targets[i / predictions.Levels];
         return new ExitSamples(predictions.Samples, predictions.Levels, (float[])predictions.TopProbability.Clone(), agrees);
     }
+
+    /// <summary>The first <paramref name="count"/> samples (all of them when there are fewer).</summary>
+    public ExitSamples Take(int count)
+    {
+        int n = Math.Clamp(count, 0, Samples);
+        return n == Samples ? this : new ExitSamples(n, Levels, TopProbability[..(n * Levels)], Agrees[..(n * Levels)]);
+    }
 }

@@ -93,6 +93,21 @@ public sealed class ExitPlannerTests
         outside.Should().Throw<ArgumentException>().WithMessage("*outside the exit levels*");
     }
 
+    [Fact]
+    public void Under_recompute_the_token_after_an_exit_runs_to_full_depth_without_checks()
+    {
+        // independently: 0 exits at 0, 1 and 2 at 2, 3 never; with recompute 1 follows an exit (full depth, agrees),
+        // 2 exits at 2 (wrong), 3 follows it (full depth, agrees)
+        var t = ExitRuleReplay.Run(Top, Agrees, levels: 3, candidates: [0, 2], lambda: 0.5, fullDepthAfterExit: true);
+        t.ExitHistogram.Should().Equal(1, 0, 1, 2);
+        t.Blocks.Should().Be(1 + 4 + 3 + 4);
+        t.Checks.Should().Be(1 + 0 + 2 + 0);
+        t.Agreeing.Should().Be(2);
+        t.Skipped.Should().Be(3 + 1);
+        ExitPlanner.Replay(Top, Agrees, levels: 3, candidates: [0, 2], lambda: 0.5, checkBlocks: 0.5, fullDepthAfterExit: true)
+            .BlocksPerToken.Should().Be(12 / 4.0);
+    }
+
     [Theory]
     [InlineData(24, 2.6, new[] { 11 })] // the random 24×1024 model: one candidate, the middle block
     [InlineData(32, 0.65, new[] { 15, 19, 23, 27 })] // a 7B shape: ⌊3.2 / 0.65⌋ = 4 candidates in 15 … 28
