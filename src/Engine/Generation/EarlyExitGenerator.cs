@@ -64,8 +64,12 @@ public sealed class EarlyExitGenerator : ITokenGenerator
 
     public int DefaultDraftLayer { get; }
 
-    /// <summary>Gated spec: the longest run of plain full steps after cycles that got no draft accepted.</summary>
-    public const int MaxSpecBackoff = 64;
+    /// <summary>Gated spec: the longest run of plain full steps after cycles that got no draft accepted, where a failed
+    /// cycle is cheap; longer where it is not, up to <see cref="MaxSpecBackoffCeiling"/> (<see cref="SpecBackoff"/>).</summary>
+    public const int MaxSpecBackoff = SpecBackoff.Floor;
+
+    /// <summary>Gated spec: the longest back-off however costly a failed cycle is.</summary>
+    public const int MaxSpecBackoffCeiling = SpecBackoff.Ceiling;
 
     // gated spec's back-off lives as long as the generator: what was learnt about the jump carries over to the next
     // reply (a chat turn, a benchmark's next prompt) as long as the draft block and threshold stay the same
@@ -231,15 +235,16 @@ public sealed class EarlyExitGenerator : ITokenGenerator
             dirty();
             IReadOnlyList<GeneratedToken> produced;
             var backoff = gated ? _backoff.For(DraftLayerFor(settings), settings.DraftThreshold) : null;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (settings.Mode == GenerationMode.Spec && room > 1 && backoff is not { Skip: > 0 })
             {
                 produced = SpecCycle.Run(state, DraftLayerFor(settings), Math.Min(settings.DraftLength, room - 1), settings.DraftThreshold, settings.SharedKv);
-                backoff?.CycleDone(produced.Any(t => t.DraftAccepted == true), MaxSpecBackoff);
+                backoff?.CycleDone(produced.Any(t => t.DraftAccepted == true), System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, produced.Count);
             }
             else
             {
                 produced = [Step(state, settings)];
-                backoff?.FullStepDone();
+                backoff?.FullStepDone(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             clean();
             bool ended = false;
@@ -347,31 +352,4 @@ public sealed class EarlyExitGenerator : ITokenGenerator
 
     /// <summary>Stands for "the model ended the text" inside a step's result; never reaches the caller.</summary>
     internal static readonly GeneratedToken EndMarker = new(-1, "", "", -1);
-
-    /// <summary>Gated spec's back-off: after a cycle with no draft accepted, skip the next 1, 2, 4, … (at most the
-    /// given maximum) cycles as plain full steps; an accepted draft resets it. Kept per draft block and threshold.</summary>
-    private sealed class SpecBackoff
-    {
-        private (int Block, float Threshold) _key = (-1, 0);
-        private int _length;
-
-        public int Skip { get; private set; }
-
-        public SpecBackoff For(int block, float threshold)
-        {
-            if (_key != (block, threshold))
-            {
-                (_key, _length, Skip) = ((block, threshold), 0, 0);
-            }
-            return this;
-        }
-
-        public void CycleDone(bool accepted, int maximum)
-        {
-            _length = accepted ? 0 : Math.Clamp(_length * 2, 1, maximum);
-            Skip = _length;
-        }
-
-        public void FullStepDone() => Skip = Math.Max(0, Skip - 1);
-    }
 }

@@ -26,8 +26,8 @@ public sealed class GenerationControl
 /// <param name="DraftThreshold">spec: 0 drafts <see cref="DraftLength"/> tokens every cycle; above 0 the drafting is
 /// gated — a cycle drafts while the draft's top softmax probability (head(jump(h^k))) is ≥ the threshold and stops at
 /// the first unsure draft, which is not verified, and after a cycle that got no draft accepted the next cycles back off
-/// to plain full steps (1, 2, 4, … up to <see cref="EarlyExitGenerator.MaxSpecBackoff"/>, reset by an accepted
-/// draft)</param>
+/// to plain full steps (1, 2, 4, … up to <see cref="EarlyExitGenerator.MaxSpecBackoff"/>, or more where a failed
+/// cycle costs more than 2 % of the steps between cycles, reset by an accepted draft)</param>
 /// <param name="SharedKv">spec: verification computes only the blocks after the draft block, from the states the
 /// drafts left there, and keeps the drafts' K/V of the blocks up to it (LayerSkip's cache reuse; llama-family models,
 /// others and a cache that moved the cells verify at full depth); false: verification recomputes every block</param>
