@@ -139,7 +139,6 @@ public static class BenchExitCommand
             new HashSet<int> { 0, 2, 3, 4, 5, 6, 7, 8, 9 });
     }
 
-
     private static float PlanLambda(float lambda) => lambda is >= 0 and <= 1
         ? lambda
         : throw new UserInputException($"--plan-lambda must be in [0, 1], not {lambda.ToString(CultureInfo.InvariantCulture)}");

@@ -299,7 +299,8 @@ public sealed class EarlyExitGenerator : ITokenGenerator
 
     /// <summary>
     /// Exit mode teacher-forced: <paramref name="tokens"/> (BOS first) are fed from an empty cache as if each had been
-    /// chosen, and the last one is decoded alone under <paramref name="settings"/> (exit mode). The tokens before it are
+    /// chosen, and the last one is decoded under <paramref name="settings"/> (exit mode; alone, except that under
+    /// recompute it carries the recompute of an exited token before it, and then runs to full depth). The tokens before it are
     /// decoded either one per decode under the same settings — so they exit and fill their skipped blocks (propagate or
     /// recompute) and are attended to exactly as in generation — or, with <paramref name="historyAtFullDepth"/>, in one
     /// full-depth batch, as a dump decodes them. Returns the last token's exit block (n_layer − 1: none) and the greedy
