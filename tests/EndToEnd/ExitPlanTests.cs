@@ -69,7 +69,10 @@ public sealed class ExitPlanTests(PlannedStories planned) : IClassFixture<Planne
             line.Should().Contain("no candidate");
         else
             line.Should().Contain(candidates.Length == 1 ? $"candidate {candidates[0]};" : $"candidates {string.Join(",", candidates)} (");
+        result.Stderr.Contains(AgreementCaveat).Should().Be(candidates.Length > 0, result.Stderr);
     }
+
+    private const string AgreementCaveat = "generate: the plan's agreement assumes the full model's K/V for the tokens before;";
 
     [Fact]
     public void By_blocks_the_plan_runs_no_more_blocks_than_the_papers_rule_and_says_so()
@@ -86,6 +89,12 @@ public sealed class ExitPlanTests(PlannedStories planned) : IClassFixture<Planne
         double Number(int group) => double.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);
         Number(1).Should().BeLessThanOrEqualTo(Number(3), line);
         Number(2).Should().BeGreaterThanOrEqualTo(Number(4), line);
+        // the plan has candidates, so under propagation (the default fill) the log says that its expected agreement
+        // assumes the full model's K/V; recompute's plan models its own fill and says nothing more
+        result.Stderr.Should().Contain(AgreementCaveat);
+        var recompute = Generate("--plan", planned.ResultsJson, "--lambda", "0.6", "--plan-goal", "blocks", "--fill", "recompute");
+        recompute.ExitCode.Should().Be(0, recompute.Stderr);
+        recompute.Stderr.Should().Contain("generate: plan at λ 0.6 (fewest blocks): ").And.NotContain(AgreementCaveat);
         Refused(Generate("--plan", planned.ResultsJson, "--plan-goal", "fast"), "--plan-goal must be cost or blocks (got 'fast')");
     }
 

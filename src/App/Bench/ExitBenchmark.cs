@@ -135,6 +135,8 @@ public sealed class ExitBenchmark(ExitBenchOptions options) : IJob<ExitBenchmark
         {
             var plan = planSource.At(planLambda);
             log.WriteLine($"bench exit: {ExitPlanning.Describe(plan)}");
+            if (ExitPlanning.AgreementCaveat(plan, fill) is { } caveat)
+                log.WriteLine($"bench exit: {caveat}");
             string at = $"exit, λ {planLambda:0.##}";
             cases.Add(new($"{at}, the paper's rule ({candidates.Count} candidates)", new(GenerationMode.Exit, Lambda: planLambda, Fill: fill, Candidates: candidates), null));
             cases.Add(new($"{at}, planned ({(plan.Candidates.Count == 0 ? "none" : string.Join(",", plan.Candidates))})",

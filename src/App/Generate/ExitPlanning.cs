@@ -95,6 +95,14 @@ public static class ExitPlanning
             $"plan at λ {plan.Lambda:0.###}{goal}: {candidates}; expected {o.BlocksPerToken:0.00} blocks/token of {plan.NLayer}, {o.ChecksPerToken:0.00} checks/token (a check {plan.CheckBlocks:0.00} blocks), cost {o.CostPerToken:0.00} blocks ({plan.ExpectedSpeedup:0.00}× full), agreement {o.Agreement:0.000}; the paper's rule: {plan.PaperRule.BlocksPerToken:0.00} blocks/token, cost {plan.PaperRule.CostPerToken:0.00}, agreement {plan.PaperRule.Agreement:0.000}");
     }
 
+    /// <summary>A second line for the log when the plan's expected agreement overstates what <paramref name="fill"/>
+    /// gives (null otherwise): the exit samples hold states decoded with the full model's context, and under
+    /// propagation the tokens after an exit read the K/V propagated from its exit state instead.</summary>
+    public static string? AgreementCaveat(ExitPlan plan, KvFill fill) =>
+        fill == KvFill.Propagate && plan.Candidates.Count > 0
+            ? "the plan's agreement assumes the full model's K/V for the tokens before; under --fill propagate the tokens after an exit read the K/V propagated from its exit state, which can lower it (bench exit --plan R --dump D measures by how much)"
+            : null;
+
     private static bool SameJumps(ReportJumps report, JumpSet set) =>
         report.Ojfa == set.Ojfa && report.Rank == set.OjfaJump.Rank && report.DScores.Count == set.DScores.Count
         && report.DScores.Zip(set.DScores).All(p => Math.Abs(p.First - p.Second) <= 1e-9 * Math.Max(1, Math.Abs(p.Second)));

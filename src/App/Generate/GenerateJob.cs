@@ -55,6 +55,8 @@ public sealed class GenerateJob(GenerateOptions options) : IJob<GenerateResult>
                 exitPlan = ExitPlanning.FromResults(results, path, info, set, options.Lambda, options.Fill, options.PlanGoal);
                 candidates = exitPlan.Candidates;
                 log.WriteLine($"generate: {ExitPlanning.Describe(exitPlan)}");
+                if (ExitPlanning.AgreementCaveat(exitPlan, options.Fill) is { } caveat)
+                    log.WriteLine($"generate: {caveat}");
             }
             else if (candidates is null)
             {
